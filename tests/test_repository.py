@@ -1,0 +1,47 @@
+"""The newcomer's contract: README commands, CI, pinned requirements, layout."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+
+def readme_commands(root: Path) -> list[str]:
+    text = (root / "README.md").read_text()
+    return re.findall(r"```bash\n(.+?)\n```", text)
+
+
+def test_ci_runs_the_readme_test_command(root):
+    test_command = next(c for c in readme_commands(root) if "pytest" in c)
+    ci_lines = (root / ".ci" / "run").read_text().splitlines()
+    assert test_command in ci_lines
+
+
+def test_readme_build_command_builds_with_warnings_as_errors(root):
+    build = next(c for c in readme_commands(root) if "jupyter-book build" in c)
+    assert "-W" in build.split() and "-n" in build.split()
+
+
+def test_requirements_are_exact_pins(root):
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        for line in (root / name).read_text().splitlines():
+            line = line.split("#")[0].strip()
+            if not line or line.startswith(("-r ", "-e ")):
+                continue
+            assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][\w.]*", line), (
+                f"{name}: not pinned: {line}"
+            )
+
+
+def test_binder_files(root):
+    assert (root / "runtime.txt").read_text().strip() == "python-3.11"
+    req = (root / "requirements.txt").read_text()
+    for pkg in ("numpy", "scipy", "matplotlib", "ipywidgets"):
+        assert re.search(rf"^{pkg}==", req, re.M), pkg
+    assert re.search(r"^-e \.$", req, re.M), "requirements.txt must install actlib itself"
+
+
+def test_every_chapter_is_in_the_toc(root):
+    toc = (root / "_toc.yml").read_text()
+    for nb in (root / "chapters").glob("*.ipynb"):
+        assert f"chapters/{nb.stem}" in toc, f"{nb.name} is not listed in _toc.yml"
