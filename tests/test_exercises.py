@@ -1,0 +1,606 @@
+"""Tests for the exercise checker framework and the sigmoid chapter's questions."""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import math
+import subprocess
+import sys
+import warnings
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from scipy.special import expit, log_expit
+
+from actlib.exercises import (
+    ChoiceQuestion,
+    FunctionQuestion,
+    Note,
+    NumericQuestion,
+    Result,
+    case,
+)
+from actlib.exercises import sigmoid as ex
+
+FUNCTION_QUESTIONS = [ex.q2, ex.q3, ex.q5]
+ALL_QUESTIONS = [ex.q1, ex.q2, ex.q3, ex.q4, ex.q5, ex.q6]
+CORRECT_ANSWERS = {
+    "q1": (0.5, 0.75, 0.25),
+    "q2": ex.sigmoid_grad,
+    "q3": ex.sigmoid,
+    "q4": 0.25**10,
+    "q5": ex.bce_with_logits,
+    "q6": "b",
+}
+
+
+def strict_check(question, answer) -> Result:
+    """check() with every warning turned into an error: nothing may leak to the caller."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = question.check(answer)
+    assert isinstance(result, Result)
+    assert result.status in {"correct", "incorrect", "not_attempted"}
+    assert isinstance(result.message, str) and result.message
+    return result
+
+
+def assert_incorrect(question, answer, *fragments: str) -> Result:
+    result = strict_check(question, answer)
+    assert result.status == "incorrect", result.message
+    assert not result
+    for fragment in fragments:
+        assert fragment in result.message, (fragment, result.message)
+    return result
+
+
+# ----------------------------------------------------------------------------- correct answers
+
+
+@pytest.mark.parametrize("question", ALL_QUESTIONS, ids=lambda q: q.name)
+def test_reference_answer_passes(question):
+    result = strict_check(question, CORRECT_ANSWERS[question.name])
+    assert result.status == "correct", result.message
+    assert bool(result) is True
+
+
+@pytest.mark.parametrize("question", FUNCTION_QUESTIONS, ids=lambda q: q.name)
+def test_reference_function_is_the_solution_checked(question):
+    assert strict_check(question, question.reference)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        (ex.q1, [0.5, 0.75, 0.25]),
+        (ex.q1, np.array([0.5, 0.75, 0.25])),
+        (ex.q1, (Fraction(1, 2), Fraction(3, 4), Fraction(1, 4))),
+        (ex.q1, (expit(0.0), expit(math.log(3)), expit(-math.log(3)))),
+        (ex.q4, 2.0**-20),
+        (ex.q4, np.float32(0.25**10)),
+        (ex.q2, lambda x: expit(x) * expit(-x)),
+        (ex.q3, expit),
+        (ex.q3, lambda x: np.exp(log_expit(x))),
+        (ex.q5, lambda z, y: -(y * log_expit(z) + (1 - y) * log_expit(-z))),
+        (ex.q5, lambda z, y: np.logaddexp(0, z) - y * z),
+        (ex.q6, " B "),
+        (ex.q6, "(b)"),
+    ],
+)
+def test_other_correct_answers_pass(question, answer):
+    result = strict_check(question, answer)
+    assert result.status == "correct", result.message
+
+
+def test_tolerance_is_relative_not_exact():
+    assert strict_check(ex.q3, lambda x: expit(x) * (1 + 1e-12))
+    assert strict_check(ex.q1, (0.5 + 1e-9, 0.75, 0.25))
+    assert_incorrect(ex.q3, lambda x: expit(x) * (1 + 1e-6), "slightly too large")
+    assert_incorrect(ex.q1, (0.5, 0.75, 0.26), "sigmoid(-ln 3): this is too large")
+
+
+# ----------------------------------------------------------------------------- not attempted
+
+
+def _from_template(question):
+    namespace: dict = {}
+    exec(question.template, namespace)
+    return namespace[question.func_name]
+
+
+def _raises_not_implemented(*args):
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize("question", ALL_QUESTIONS, ids=lambda q: q.name)
+@pytest.mark.parametrize("answer", [None, ...], ids=["None", "Ellipsis"])
+def test_placeholder_is_not_attempted(question, answer):
+    result = strict_check(question, answer)
+    assert result.status == "not_attempted"
+    assert not result
+
+
+@pytest.mark.parametrize("question", FUNCTION_QUESTIONS, ids=lambda q: q.name)
+def test_untouched_template_is_not_attempted(question):
+    template = _from_template(question)
+    result = strict_check(question, template)
+    assert result.status == "not_attempted"
+    assert "returned None" in result.message
+    raising = strict_check(question, _raises_not_implemented)
+    assert raising.status == "not_attempted"
+    assert "NotImplementedError" in raising.message
+
+
+def test_partially_filled_tuple_is_not_attempted():
+    result = strict_check(ex.q1, (0.5, ..., ...))
+    assert result.status == "not_attempted"
+    assert "sigmoid(ln 3), sigmoid(-ln 3)" in result.message
+
+
+def test_choice_blank_is_not_attempted():
+    assert strict_check(ex.q6, "  ").status == "not_attempted"
+
+
+# ----------------------------------------------------------------------------- wrong functions
+
+
+def naive_sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def where_sigmoid(x):  # both branches are evaluated: still overflows
+    return np.where(x >= 0, 1 / (1 + np.exp(-x)), np.exp(x) / (1 + np.exp(x)))
+
+
+def cancelling_sigmoid(x):
+    x = np.asarray(x)
+    s = 1 / (1 + np.exp(-np.abs(x)))
+    return np.where(x >= 0, s, 1 - s)
+
+
+def mutating_sigmoid(x):
+    x = np.asarray(x)  # no copy for an array
+    x *= -1
+    np.exp(x, out=x) if x.ndim else None
+    return 1 / (1 + (x if x.ndim else np.exp(x)))
+
+
+def float64_sigmoid(x):
+    return expit(np.asarray(x, dtype=float))
+
+
+def list_sigmoid(x):
+    return [float(v) for v in np.atleast_1d(expit(x))]
+
+
+def mean_sigmoid(x):
+    return np.mean(expit(x))
+
+
+def python_float_sigmoid(x):
+    return float(np.mean(expit(x)))
+
+
+def nan_to_zero_sigmoid(x):
+    return np.nan_to_num(expit(x))
+
+
+def branchy_sigmoid(x):
+    if np.ndim(x) == 0:
+        return expit(x)
+    return None if np.asarray(x).ndim == 2 else expit(x)
+
+
+class RaisingArray:
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("boom from __array__")
+
+
+class RaisingEq:
+    def __eq__(self, other):
+        raise RuntimeError("boom from __eq__")
+
+    __hash__ = object.__hash__
+
+
+def _raise(exc):
+    def f(*args):
+        raise exc
+
+    return f
+
+
+SIGMOID_CATALOGUE = [
+    (naive_sigmoid, ["RuntimeWarning", "overflow encountered in exp", "x[0] = -1000.0"]),
+    (where_sigmoid, ["RuntimeWarning", "overflow", "x[0] = -1000.0"]),
+    (lambda x: 1 / (1 + np.exp(x)), ["x[0] = -3.0", "σ(−x)", "sign"]),
+    (cancelling_sigmoid, ["x[1] = -40.0", "exactly 0", "cancel"]),
+    (mutating_sigmoid, ["modified its input x in place"]),
+    (float64_sigmoid, ["dtype float64 for a float32 input"]),
+    (list_sigmoid, ["returned a list, not a NumPy array"]),
+    (mean_sigmoid, ["single number (float64)", "shape (5,)"]),
+    (python_float_sigmoid, ["returned a Python float", "shape (5,)"]),
+    (lambda x: expit(np.atleast_1d(x)), ["array of shape (1,) for a scalar input"]),
+    (lambda x: np.round(expit(x)).astype(int), ["integers"]),
+    (lambda x: expit(x) + 0j, ["complex"]),
+    (lambda x: expit(x) > 0.5, ["booleans"]),
+    (nan_to_zero_sigmoid, ["x[2] = nan", "should be NaN"]),
+    (lambda x: np.where(np.abs(x) > 30, np.inf, expit(x)), ["infinite", "x[0] = -1000.0"]),
+    (branchy_sigmoid, ["returned None", "return statement"]),
+    (_raise(ValueError("nope, not today")), ["raised ValueError: nope, not today"]),
+    (_raise(SystemExit(3)), ["raised SystemExit"]),
+    (lambda x: 1 / (1 + math.exp(-x)), ["raised TypeError", "use np.exp"]),
+    (lambda x: expit(x) if x > 0 else 0.5, ["ambiguous", "np.where"]),
+    (lambda: 0.5, ["raised TypeError"]),
+    (lambda x: "0.5", ["returned a string"]),
+    (lambda x: RaisingArray(), ["cannot read as numbers", "boom from __array__"]),
+    (lambda x: RaisingEq(), ["does not hold numbers"]),
+    (lambda x: (v for v in [1.0]), ["does not hold numbers"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragments"),
+    SIGMOID_CATALOGUE,
+    ids=[f"wrong{i}" for i in range(len(SIGMOID_CATALOGUE))],
+)
+def test_q3_wrong_answers_get_specific_messages(answer, fragments):
+    result = assert_incorrect(ex.q3, answer, *fragments)
+    assert "Traceback" not in result.message
+
+
+def test_q3_naive_sigmoid_message_reads_well():
+    result = strict_check(ex.q3, naive_sigmoid)
+    assert result.message.startswith("for x = np.array([-1000.0, -40.0, 40.0, 1000.0]), sigmoid")
+    assert "q3.hint()" in result.message
+
+
+def test_q3_float32_overflow_is_caught_for_float32_limits():
+    def float32_unsafe(x):  # stable in float64 only: exp(88.8) overflows in float32
+        x = np.asarray(x)
+        return expit(x) if x.dtype == np.float64 else 1 / (1 + np.exp(-x))
+
+    assert_incorrect(ex.q3, float32_unsafe, "dtype=float32", "x[0] = -100.0", "overflow")
+
+
+def test_mutation_does_not_corrupt_the_questions_cases():
+    before = [copy.deepcopy(c.args) for c in ex.q3.cases]
+    strict_check(ex.q3, mutating_sigmoid)
+    strict_check(ex.q3, lambda x: np.negative(x, out=x) if isinstance(x, np.ndarray) else x)
+    for saved, c in zip(before, ex.q3.cases, strict=True):
+        for a, b in zip(saved, c.args, strict=True):
+            np.testing.assert_array_equal(a, b)
+    assert strict_check(ex.q3, ex.sigmoid)
+
+
+SIGMOID_GRAD_CATALOGUE = [
+    (lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2, ["overflow", "x[0] = -1000.0"]),
+    (lambda x: naive_sigmoid(x) * (1 - naive_sigmoid(x)), ["overflow", "x[0] = -1000.0"]),
+    (expit, ["σ(x) itself", "derivative"]),
+    (lambda x: x * (1 - x), ["x(1 − x)", "s = σ(x)"]),
+    (lambda x: expit(x) * (1 + expit(x)), ["sign"]),
+    (lambda x: -expit(x) * (1 - expit(x)), ["off by a sign"]),
+    (lambda x: expit(np.asarray(x, dtype=np.float64)) * (1 - expit(x)), ["dtype float64"]),
+    (lambda x: np.sum(expit(x) * expit(-x)), ["single number", "shape (5,)"]),
+]
+
+
+@pytest.mark.parametrize(("answer", "fragments"), SIGMOID_GRAD_CATALOGUE)
+def test_q2_wrong_answers_get_specific_messages(answer, fragments):
+    assert_incorrect(ex.q2, answer, *fragments)
+
+
+def naive_bce(z, y):
+    p = expit(z)
+    return -(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def silenced_naive_bce(z, y):
+    with np.errstate(all="ignore"):
+        return naive_bce(z, y)
+
+
+def mutating_bce(z, y):
+    y = np.asarray(y)
+    loss = np.logaddexp(0, z) - y * z
+    y[...] = 0  # "clean up"
+    return loss
+
+
+BCE_CATALOGUE = [
+    (naive_bce, ["divide by zero encountered in log", "z[0] = -1000.0, y[0] = 0.0"]),
+    (silenced_naive_bce, ["z[0] = -1000.0, y[0] = 0.0", "NaN, where a number was expected"]),
+    (lambda z, y: np.mean(np.logaddexp(0, z) - y * z), ["single number", "shape (6,)"]),
+    (lambda z, y: np.logaddexp(0, z) - (1 - y) * z, ["labels are swapped"]),
+    (lambda z, y: np.logaddexp(0, z) + y * z, ["sign of the y·z term"]),
+    (lambda z, y: -(np.logaddexp(0, z) - y * z), ["off by a sign"]),
+    (mutating_bce, ["modified its input y in place"]),
+    (lambda z: z, ["raised TypeError"]),
+]
+
+
+@pytest.mark.parametrize(("answer", "fragments"), BCE_CATALOGUE)
+def test_q5_wrong_answers_get_specific_messages(answer, fragments):
+    assert_incorrect(ex.q5, answer, *fragments)
+
+
+@pytest.mark.parametrize("question", FUNCTION_QUESTIONS, ids=lambda q: q.name)
+def test_function_question_rejects_a_value(question):
+    assert_incorrect(question, np.array([0.5, 0.7]), "wants a function", "ndarray")
+    assert_incorrect(question, "sigmoid", "wants a function", "a str")
+
+
+# ----------------------------------------------------------------------------- wrong numbers
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragments"),
+    [
+        ((0.5, 0.25, 0.75), ["swapped"]),
+        ((0.5, 0.7, 0.25), ["sigmoid(ln 3): this is too small"]),
+        ((0.0, 0.75, 0.25), ["sigmoid(0): this is exactly 0"]),
+        ((0.1, 0.75, 0.25), ["sigmoid(0): this is too small, by a factor of about 5"]),
+        ((0.5, -0.75, 0.25), ["sigmoid(ln 3): this is off by a sign"]),
+        ((0.5, float("nan"), 0.25), ["sigmoid(ln 3): this is NaN"]),
+        ((0.5, math.inf, 0.25), ["sigmoid(ln 3): this is infinite"]),
+        (0.5, ["1 value(s)", "3 numbers"]),
+        ((0.5, 0.75), ["2 value(s)"]),
+        ("0.5, 0.75, 0.25", ["string", "without quotes"]),
+        ((True, False, True), ["booleans"]),
+        ((0.5j, 0.75, 0.25), ["complex"]),
+        ({"a": 1}, ["could not read"]),
+        (RaisingArray(), ["could not read", "boom from __array__"]),
+        (naive_sigmoid, ["you passed a function"]),
+    ],
+)
+def test_q1_wrong_answers(answer, fragments):
+    assert_incorrect(ex.q1, answer, *fragments)
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (0.25, "single sigmoid"),
+        (2.5, "added"),
+        (0.5**10, "instead of its largest slope"),
+        (0.25**9, "count the factors"),
+        (0.25**11, "count the factors"),
+        (4.0**10, "reciprocal"),
+        (1e-3, "too large, by a factor of about 1000"),
+        (-(0.25**10), "off by a sign"),
+        (0.25**10 * 1.2, "too large (relative error about 20%)"),
+    ],
+)
+def test_q4_wrong_answers_get_a_nudge(answer, fragment):
+    assert_incorrect(ex.q4, answer, fragment)
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        ("a", "zero-centred"),
+        ("C", "ReLU"),
+        ("d", "1 − σ(x)"),
+        ("e", "not an option"),
+        (2, "an int"),
+    ],
+)
+def test_q6_wrong_answers(answer, fragment):
+    assert_incorrect(ex.q6, answer, fragment)
+
+
+# ----------------------------------------------------------------------------- no spoilers
+
+
+def _spoilers(question) -> set[str]:
+    """Texts of the expected values that a message must never contain."""
+    values: list[float] = []
+    if isinstance(question, FunctionQuestion):
+        for c in question.cases:
+            values.extend(np.ravel(question._truth(c)).tolist())
+    else:
+        values.extend(question.expected.tolist())
+    inputs = {abs(float(v)) for c in getattr(question, "cases", ()) for v in np.ravel(c.args)}
+    texts = set()
+    for v in values:
+        if np.isfinite(v) and abs(v) not in inputs:
+            texts |= {repr(v), f"{v:.6g}", f"{v:.4g}", str(np.float32(v))}
+    # only texts with 3+ significant digits: "0.5" or "1.0" also occur in inputs and prose
+    return {t for t in texts if len(t.split("e")[0].lstrip("-0.").replace(".", "")) >= 3}
+
+
+WRONG_ANSWERS = (
+    [(ex.q3, a) for a, _ in SIGMOID_CATALOGUE]
+    + [(ex.q2, a) for a, _ in SIGMOID_GRAD_CATALOGUE]
+    + [(ex.q5, a) for a, _ in BCE_CATALOGUE]
+    + [(ex.q1, a) for a in [(0.5, 0.25, 0.75), (0.5, 0.7, 0.25), (0.4, 0.7, 0.2), (0.5,), "x"]]
+    + [(ex.q4, a) for a in [0.25, 2.5, 0.5**10, 1.0, 1e-6, 0.0]]
+)
+
+
+@pytest.mark.parametrize(("question", "answer"), WRONG_ANSWERS)
+def test_messages_never_reveal_expected_values(question, answer):
+    result = strict_check(question, answer)
+    assert result.status != "correct"
+    for spoiler in _spoilers(question):
+        assert spoiler not in result.message, (spoiler, result.message)
+    for text in ("0.75", "3/4", "9.5367", "(1/4)^10", "2^(−20)"):
+        assert text not in result.message
+
+
+# ----------------------------------------------------------------------------- hostile input
+
+
+def _recursive(x):
+    return _recursive(x)
+
+
+HOSTILE = [
+    "a string",
+    b"bytes",
+    RaisingArray(),
+    RaisingEq(),
+    object(),
+    1j,
+    [[1.0, 2.0], [3.0]],
+    {"x": 1},
+    np.array([1.0, 2.0, 3.0]),
+    float("nan"),
+    _raise(RuntimeError("learner bug")),
+    _raise(SystemExit(1)),
+    _recursive,
+    lambda *a: RaisingArray(),
+    lambda *a: RaisingEq(),
+    lambda *a: "nope",
+    lambda *a: object(),
+    lambda *a: [1, "two"],
+    lambda *a: np.array(["a", "b"]),
+    lambda *a: np.full(10**3, np.nan),
+    lambda *a: a[0],
+]
+
+
+@pytest.mark.parametrize("question", ALL_QUESTIONS, ids=lambda q: q.name)
+@pytest.mark.parametrize("answer", HOSTILE, ids=[f"hostile{i}" for i in range(len(HOSTILE))])
+def test_checker_survives_hostile_answers(question, answer):
+    result = strict_check(question, answer)
+    assert result.status == "incorrect", result.message
+    assert "Traceback" not in result.message
+
+
+def test_checker_safety_net_reports_its_own_failure():
+    def broken_truth(x):
+        raise ArithmeticError("truth is broken")
+
+    q = FunctionQuestion(
+        "qx",
+        "p",
+        func_name="f",
+        arg_names=("x",),
+        reference=expit,
+        expected=broken_truth,
+        cases=[case(1.0)],
+    )
+    assert_incorrect(q, expit, "checker could not evaluate", "truth is broken")
+
+
+def test_question_definitions_are_validated():
+    with pytest.raises(ValueError, match="argument"):
+        FunctionQuestion(
+            "qx", "p", func_name="f", arg_names=("x",), reference=expit, expected=expit,
+            cases=[case(1.0, 2.0)],
+        )  # fmt: skip
+    with pytest.raises(ValueError, match="labels"):
+        NumericQuestion("qx", "p", (1.0, 2.0), labels=("only one",))
+    with pytest.raises(ValueError, match="not an option"):
+        ChoiceQuestion("qx", "p", {"a": "A"}, "z")
+
+
+# ----------------------------------------------------------------------------- hints, solutions
+
+
+@pytest.mark.parametrize("question", ALL_QUESTIONS, ids=lambda q: q.name)
+def test_every_question_has_hints_and_a_solution(question):
+    assert 2 <= len(question.hints) <= 3
+    assert len(question.solution_text) > 80
+    assert question.prompt
+
+
+@pytest.mark.parametrize("question", ALL_QUESTIONS, ids=lambda q: q.name)
+def test_hints_progress_then_run_out(question):
+    q = copy.copy(question)
+    q._next_hint = 1
+    total = len(q.hints)
+    for n in range(1, total + 1):
+        note = q.hint()
+        assert isinstance(note, Note)
+        assert f"Hint {n} of {total}" in repr(note)
+        assert q.hints[n - 1] in repr(note)
+    assert "solution()" in repr(note)  # the last hint points to the solution
+    done = repr(q.hint())
+    assert "No more hints" in done and f"{q.name}.solution()" in done
+    assert q.hints[0] in repr(q.hint(1))
+    for bad in (0, total + 1, "2", True, 1.5):
+        assert "No such hint" in repr(q.hint(bad))
+
+
+def test_specific_hint_advances_the_counter():
+    q = copy.copy(ex.q3)
+    q._next_hint = 1
+    assert "Hint 2 of 3" in repr(q.hint(2))
+    assert "Hint 3 of 3" in repr(q.hint())
+
+
+@pytest.mark.parametrize("question", FUNCTION_QUESTIONS, ids=lambda q: q.name)
+def test_solution_shows_the_reference_source_and_that_code_passes(question):
+    note = question.solution()
+    source = inspect.getsource(question.reference).strip()
+    assert source in repr(note)
+    assert question.solution_text in repr(note)
+    namespace = {"np": np, "expit": expit}
+    exec(source, namespace)
+    assert strict_check(question, namespace[question.func_name])
+
+
+@pytest.mark.parametrize(
+    ("question", "fragment"),
+    [(ex.q1, "1 / (1 + 1/3) = 3/4"), (ex.q4, "(1/4)^10"), (ex.q6, "(b)")],
+)
+def test_numeric_solutions_explain_the_answer(question, fragment):
+    assert fragment in repr(question.solution())
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def test_text_rendering_is_the_plain_message():
+    ok, bad, todo = strict_check(ex.q3, ex.sigmoid), strict_check(ex.q3, naive_sigmoid), None
+    todo = strict_check(ex.q3, None)
+    assert repr(ok) == str(ok) == f"✓ Correct (q3): {ok.message}"
+    assert repr(bad).startswith("✗ Incorrect (q3): for x = ")
+    assert repr(todo).startswith("○ Not attempted (q3): ")
+    assert repr(strict_check(ex.q3, naive_sigmoid)) == repr(bad)  # deterministic for nbval
+
+
+@pytest.mark.parametrize(
+    ("answer", "word", "colour"),
+    [(ex.sigmoid, "Correct", "#009E73"), (naive_sigmoid, "Incorrect", "#D55E00"),
+     (None, "Not attempted", "#999999")],
+)  # fmt: skip
+def test_html_rendering(answer, word, colour):
+    result = strict_check(ex.q3, answer)
+    page = result._repr_html_()
+    assert page.startswith("<div") and page.endswith("</div>")
+    assert f"{word} (q3)" in page  # a word, not only a colour
+    assert colour in page and "color:inherit" in page  # readable in dark mode
+    assert 'role="status"' in page
+    assert page == strict_check(ex.q3, answer)._repr_html_()
+
+
+def test_html_escapes_learner_text():
+    page = strict_check(ex.q3, _raise(ValueError("<script>alert(1)</script>")))._repr_html_()
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    code_page = ex.q3.solution()._repr_html_()
+    assert "<pre" in code_page and "x &gt;= 0" in code_page
+
+
+def test_check_prints_nothing_and_show_prints_text(capsys):
+    result = ex.q3.check(naive_sigmoid)
+    assert capsys.readouterr().out == ""
+    result.show()
+    assert capsys.readouterr().out == repr(result) + "\n"
+    ex.q3.hint(1).show()
+    assert "Hint 1 of 3" in capsys.readouterr().out
+
+
+def test_importing_the_exercises_does_not_import_ipython():
+    code = "import sys, actlib.exercises.sigmoid; print('IPython' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_question_repr_shows_the_prompt():
+    assert repr(ex.q3).startswith("q3: Implement a numerically stable sigmoid")
+    assert "(b) Its derivative is largest at x = 0" in repr(ex.q6)
