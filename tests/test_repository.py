@@ -45,3 +45,16 @@ def test_every_chapter_is_in_the_toc(root):
     toc = (root / "_toc.yml").read_text()
     for nb in (root / "chapters").glob("*.ipynb"):
         assert f"chapters/{nb.stem}" in toc, f"{nb.name} is not listed in _toc.yml"
+
+
+def test_colab_cell_uses_the_repository_url_from_config(root):
+    import nbformat
+    import yaml
+
+    url = yaml.safe_load((root / "_config.yml").read_text())["repository"]["url"]
+    for path in sorted((root / "chapters").glob("*.ipynb")):
+        first = nbformat.read(path, as_version=4).cells[0]
+        assert first.cell_type == "code", f"{path.name}: the first cell must be the Colab set-up"
+        assert "remove-cell" in first.metadata.get("tags", []), f"{path.name}: hide the Colab cell"
+        assert '"google.colab" in sys.modules' in first.source, path.name
+        assert f"git+{url}" in first.source, f"{path.name}: Colab cell must install from {url}"
