@@ -556,7 +556,7 @@ class FunctionQuestion(Question):
         for n, a in zip(self.arg_names, c.args, strict=True):
             if isinstance(a, np.ndarray) and a.ndim > 0:
                 sub = ", ".join(map(str, index))
-                parts.append(f"{n}[{sub}] = {a[index]}")
+                parts.append(f"{n}[{sub}] = {a[index]!s}")
         return ", ".join(parts)
 
     def _truth(self, c: Case) -> np.ndarray:
