@@ -58,3 +58,23 @@ def test_colab_cell_uses_the_repository_url_from_config(root):
         assert "remove-cell" in first.metadata.get("tags", []), f"{path.name}: hide the Colab cell"
         assert '"google.colab" in sys.modules' in first.source, path.name
         assert f"git+{url}" in first.source, f"{path.name}: Colab cell must install from {url}"
+
+
+def test_chapter_citations_use_the_chapter_prefix(root):
+    """Several chapters cite the same paper: each chapter's keys carry its own prefix, so the
+    per-chapter reference lists never collide (sphinxcontrib-bibtex's keyprefix)."""
+    import nbformat
+
+    for path in sorted((root / "chapters").glob("*.ipynb")):
+        prefix = f"{path.stem}-"
+        text = "\n".join(
+            c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"
+        )
+        keys = [
+            k.strip()
+            for group in re.findall(r"\{cite:?\w*\}`([^`]+)`", text)
+            for k in group.split(",")
+        ]
+        assert keys, f"{path.name} cites nothing"
+        assert all(k.startswith(prefix) for k in keys), f"{path.name}: unprefixed citations"
+        assert f":keyprefix: {prefix}" in text, f"{path.name}: bibliography needs :keyprefix:"
