@@ -16,6 +16,10 @@ Choice for activations without a numeric parameter (sigmoid, tanh, ReLU, GELU, .
 ``static_explorer`` falls back to ``static_neuron``, where sliders for the weight ``w``
 (steepness, and flipping for ``w < 0``) and the bias ``b`` (shift) show what a neuron can do
 with that activation.
+
+Softmax maps a vector to a vector, so it has its own pair: :func:`softmax_explorer` (editable
+logits and a temperature slider, built on the pure :func:`softmax_bars`) and
+:func:`static_softmax`, a kernel-free bar chart with a temperature slider.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +39,7 @@ import numpy as np
 from IPython.display import HTML
 from matplotlib.figure import Figure
 
+from . import functional as F
 from . import registry
 from .plotting import (
     PALETTE,
@@ -49,14 +55,19 @@ from .registry import Activation, Param
 __all__ = [
     "ExplorerState",
     "NeuronState",
+    "SoftmaxExplorer",
     "explorer",
     "explorer_curves",
     "neuron_curves",
     "neuron_explorer",
     "render",
     "render_neuron",
+    "render_softmax",
+    "softmax_bars",
+    "softmax_explorer",
     "static_explorer",
     "static_neuron",
+    "static_softmax",
 ]
 
 _N = 401
@@ -742,3 +753,268 @@ def _neuron_limits(
         curves += [c["y"], c["dy"]] if derivative else [c["y"]]
     a_lo, a_hi = _y_limits(*curves)
     return max(a_lo, d_lo - span), min(a_hi, d_hi + span)
+
+
+# --------------------------------------------------------------------------- softmax
+# Softmax maps a vector to a vector, so it has no curve f(x): its explorers draw the output
+# distribution as bars, with the temperature T (softmax(x / T)) as the parameter.
+
+_SOFTMAX_LOGITS = (2.0, 1.0, 0.1, -1.0)
+_SOFTMAX_TEMPERATURES = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0)
+_MAX_CLASSES = 12
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _softmax_logits(logits: Any) -> np.ndarray:
+    """``logits`` as a float64 vector of 2 to 12 numbers; -inf (a masked class) is allowed."""
+    try:
+        a = np.asarray(logits, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"logits must be a list of numbers, got {logits!r}") from None
+    if a.ndim != 1 or not 2 <= a.size <= _MAX_CLASSES:
+        raise ValueError(
+            f"logits must be a flat list of 2 to {_MAX_CLASSES} numbers, got shape {a.shape}"
+        )
+    if np.isnan(a).any() or (a == np.inf).any():
+        raise ValueError("logits must be real numbers or -inf (a masked class), not NaN or +inf")
+    if np.isneginf(a).all():
+        raise ValueError("at least one logit must be finite (all classes are masked)")
+    return a
+
+
+def _softmax_temperature(temperature: Any) -> float:
+    try:
+        t = float(temperature)
+    except (TypeError, ValueError):
+        raise ValueError(f"temperature must be a number, got {temperature!r}") from None
+    if not (np.isfinite(t) and t > 0):
+        raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}")
+    return t
+
+
+def softmax_bars(logits: Sequence[float], temperature: float = 1.0) -> dict[str, np.ndarray]:
+    """The data of a softmax bar chart: ``logits``, ``scaled`` = logits / T, ``p`` = softmax.
+
+    ``p = actlib.softmax(logits / temperature)``: positive (0 only for -inf logits), summing
+    to 1, in the order of the logits. Small T concentrates p on the largest logits, large T
+    flattens it towards the uniform 1/n.
+    """
+    x = _softmax_logits(logits)
+    t = _softmax_temperature(temperature)
+    with np.errstate(over="ignore"):  # huge logits over a tiny T: +inf, which softmax handles
+        scaled = x / t
+    return {"logits": x, "scaled": scaled, "p": np.asarray(F.softmax(scaled), dtype=np.float64)}
+
+
+def _logit_text(v: float) -> str:
+    return "−∞" if v == -np.inf else _tick_text(float(f"{v:.3g}"))
+
+
+def _class_label(k: int, v: float) -> str:
+    return f"x{str(k).translate(_SUBSCRIPTS)} = {_logit_text(v)}"
+
+
+def _prob_text(p: float) -> str:
+    """A probability as shown above its bar: 3 decimals, or 1 significant digit if tiny."""
+    if p in (0.0, 1.0):
+        return f"{p:g}"
+    return f"{p:.3f}" if p >= 1e-3 else f"{p:.0e}".replace("-", "−")
+
+
+def render_softmax(logits: Sequence[float], temperature: float = 1.0, ax: Any = None) -> Figure:
+    """Bars of ``softmax(logits / temperature)`` (into ``ax`` or a new figure)."""
+    bars = softmax_bars(logits, temperature)
+    x, p = bars["logits"], bars["p"]
+    n = len(x)
+    fig, ax = _axes(ax)
+    with style():
+        k = np.arange(n)
+        ax.bar(k, p, width=0.6, color=PALETTE[0], label="$\\mathrm{softmax}(x / T)_i$", gid="p")
+        for i, v in enumerate(p):
+            ax.annotate(
+                _prob_text(float(v)),
+                (i, v),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
+        ax.axhline(1 / n, color="#444444", linestyle="--", linewidth=1.2, label=f"uniform 1/{n}")
+        ax.set_xticks(k, [_class_label(i, v) for i, v in enumerate(x)], fontsize=8)
+        ax.set_xlim(-0.6, n - 0.4)
+        ax.set_ylim(0, 1.22)  # room for the labels and the legend above a bar of height 1
+        ax.set_yticks(np.linspace(0, 1, 6))
+        ax.set_axisbelow(True)
+        ax.grid(axis="x", visible=False)
+        ax.set_xlabel("class $i$ and its logit $x_i$")
+        ax.set_ylabel("probability")
+        ax.set_title(f"softmax(x / T), T = {temperature:g}")
+        ax.legend(loc="upper center", ncols=2)
+    return fig
+
+
+class SoftmaxExplorer(widgets.VBox):
+    """The live softmax explorer: editable logits, a temperature slider, and the bar chart."""
+
+    def __init__(self, logits: Sequence[float] | None = None) -> None:
+        start = _softmax_logits(_SOFTMAX_LOGITS if logits is None else logits)
+        self.controls: dict[str, widgets.Widget] = {
+            "logits": widgets.Text(
+                value=", ".join(f"{v:g}" for v in start),
+                description="logits x (comma-separated)",
+                continuous_update=False,
+                style=_STYLE,
+                layout=_LAYOUT,
+            ),
+            "temperature": widgets.FloatLogSlider(
+                value=1.0,
+                base=10,
+                min=-2,
+                max=2,
+                step=0.05,
+                description="temperature T",
+                continuous_update=False,
+                style=_STYLE,
+                layout=_LAYOUT,
+                readout_format=".3g",
+            ),
+        }
+        self.logits = start
+        self.message = widgets.HTML()
+        self.image = widgets.Image(format="png")
+        header = "<b>Softmax with temperature</b>: $p_i = e^{x_i / T} / \\sum_j e^{x_j / T}$"
+        super().__init__(
+            [widgets.HTMLMath(header), *self.controls.values(), self.message, self.image]
+        )
+        for control in self.controls.values():
+            control.observe(self.refresh, names="value")
+        self.refresh()
+
+    @property
+    def temperature(self) -> float:
+        """The temperature the slider shows."""
+        return float(self.controls["temperature"].value)
+
+    def refresh(self, _change: object = None) -> None:
+        """Read the logits (keeping the last valid ones on a typo) and redraw the bars."""
+        text = self.controls["logits"].value.strip()
+        try:
+            self.logits = _softmax_logits([float(v) for v in re.split(r"[,;\s]+", text) if v])
+        except ValueError as exc:
+            self.message.value = (
+                f'<span style="color:{PALETTE[3]}">Could not use these logits: '
+                f"{escape(str(exc))}. Showing the last valid ones.</span>"
+            )
+        else:
+            self.message.value = ""
+        self.image.value = figure_png(self.figure())
+
+    def figure(self) -> Figure:
+        """The bar chart of the current logits and temperature."""
+        return render_softmax(self.logits, self.temperature)
+
+
+def softmax_explorer(logits: Sequence[float] | None = None) -> SoftmaxExplorer:
+    """A live explorer (a VBox) of ``softmax(x / T)``: a text box for the logits ``x``, a
+    logarithmic temperature slider (T from 0.01 to 100) and a bar chart of the distribution."""
+    return SoftmaxExplorer(logits)
+
+
+_JS_SOFTMAX = (
+    "var r=document.getElementById(U);if(!r)return;"
+    "var s=document.getElementById(U+'-s'),o=r.querySelector('output'),"
+    "ti=document.getElementById(U+'-title'),"
+    "bs=r.querySelectorAll('.actx-bar'),ps=r.querySelectorAll('.actx-p');"
+    "if(!s||bs.length!==D.y[0].length)return;"
+    "function show(){var i=Math.max(0,Math.min(D.y.length-1,parseInt(s.value,10)||0));"
+    "for(var k=0;k<bs.length;k++){var y=D.y[i][k];bs[k].setAttribute('y',y);"
+    "bs[k].setAttribute('height',Math.round((D.base-y)*10)/10);"
+    "if(ps[k]){ps[k].setAttribute('y',Math.round((y-4)*10)/10);ps[k].textContent=D.t[i][k];}}"
+    "if(o)o.textContent=D.labels[i];s.setAttribute('aria-valuetext',D.labels[i]);"
+    "if(ti)ti.textContent=ti.textContent.replace(/T = [^,]*$/,D.labels[i]);}"
+    "s.addEventListener('input',show);r.querySelector('.actx-controls').hidden=false;"
+)
+
+
+def static_softmax(
+    logits: Sequence[float] | None = None, temperatures: Sequence[float] | None = None
+) -> HTML:
+    """A kernel-free softmax explorer: bars of ``softmax(logits / T)`` and a temperature slider.
+
+    ``temperatures`` (default: 14 values from 0.05 to 50) are sorted; the slider starts at the
+    one closest to T = 1. The bars of every temperature are precomputed with actlib; the slider
+    swaps their heights and labels. Without JavaScript the bars of the starting temperature
+    are still drawn and the (inert) slider stays hidden.
+    """
+    x = _softmax_logits(_SOFTMAX_LOGITS if logits is None else logits)
+    temps = _SOFTMAX_TEMPERATURES if temperatures is None else temperatures
+    temps = sorted({_softmax_temperature(t) for t in temps})
+    if not temps:
+        raise ValueError("temperatures must not be empty")
+    ps = [softmax_bars(x, t)["p"] for t in temps]
+    start = int(np.argmin([abs(np.log(t)) for t in temps]))
+    labels = [f"T = {t:g}" for t in temps]
+    n = len(x)
+    x0, x1, y0, y1 = _LEFT, _W - _RIGHT, _TOP, _H - _BOTTOM
+    slot = (x1 - x0) / n
+
+    def sy(p: float) -> float:
+        return float(_num(y1 - p * (y1 - y0)))
+
+    ys = [[sy(float(v)) for v in p] for p in ps]
+    texts = [[_prob_text(float(v)) for v in p] for p in ps]
+    uid = _uid("softmax", tuple(x.tolist()), tuple(temps))
+    parts = [
+        f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="none" '
+        'stroke="currentColor" stroke-opacity="0.5"/>'
+    ]
+    for t in _nice_ticks(0.0, 1.0, 5):
+        py = _num(y1 - t * (y1 - y0))
+        parts.append(
+            f'<line x1="{x0}" x2="{x1}" y1="{py}" y2="{py}" stroke="currentColor" '
+            f'stroke-opacity="{0.5 if t == 0 else 0.12}"/>'
+            f'<text x="{x0 - 6}" y="{py}" dy="0.35em" text-anchor="end">'
+            f"{_tick_text(t + 0.0)}</text>"  # + 0.0: no "−0"
+        )
+    for k, v in enumerate(x):
+        cx, bx = _num(x0 + (k + 0.5) * slot), _num(x0 + (k + 0.2) * slot)
+        y = ys[start][k]
+        parts.append(
+            f'<rect class="actx-bar" x="{bx}" y="{_num(y)}" width="{_num(0.6 * slot)}" '
+            f'height="{_num(y1 - y)}" fill="{PALETTE[0]}"/>'
+            f'<text class="actx-p" x="{cx}" y="{_num(y - 4)}" text-anchor="middle">'
+            f"{texts[start][k]}</text>"
+            f'<text x="{cx}" y="{y1 + 16}" text-anchor="middle">{_class_label(k, v)}</text>'
+        )
+    uy = _num(y1 - (y1 - y0) / n)
+    parts.append(
+        f'<line x1="{x0}" x2="{x1}" y1="{uy}" y2="{uy}" stroke="currentColor" '
+        'stroke-width="1.5" stroke-dasharray="6 4"/>'
+        f'<text x="{x0 - 40}" y="{_num((y0 + y1) / 2)}" text-anchor="middle" '
+        f'transform="rotate(-90 {x0 - 40} {_num((y0 + y1) / 2)})">probability</text>'
+        f'<text x="{(x0 + x1) / 2}" y="{_H - 6}" text-anchor="middle">class and its logit</text>'
+    )
+    parts.append(  # legend: a bar swatch, then the dashed uniform line
+        f'<rect x="{x0}" y="8" width="24" height="12" fill="{PALETTE[0]}"/>'
+        f'<text x="{x0 + 30}" y="14" dy="0.35em">softmax(x / T)</text>'
+        f'<line x1="{x0 + 140}" x2="{x0 + 164}" y1="14" y2="14" stroke="currentColor" '
+        'stroke-width="1.5" stroke-dasharray="6 4"/>'
+        f'<text x="{x0 + 170}" y="14" dy="0.35em">uniform 1/{n}</text>'
+    )
+    shown = ", ".join(_logit_text(v) for v in x)
+    title = f"Softmax of the logits ({shown}), {labels[start]}"
+    desc = (
+        f"Bar chart of the probabilities softmax(x / T) of {n} classes with logits ({shown}), "
+        f"and a dashed line at the uniform 1/{n}; a slider changes the temperature T across "
+        f"{len(temps)} values from {temps[0]:g} to {temps[-1]:g}. Small T puts almost all the "
+        "probability on the largest logit; large T flattens the bars towards uniform."
+    )
+    data = {"y": ys, "t": texts, "labels": labels, "base": y1}
+    slider = (
+        f'<input type="range" id="{uid}-s" min="0" max="{len(temps) - 1}" step="1" '
+        f'value="{start}" aria-label="temperature T" '
+        f'aria-valuetext="{escape(labels[start])}" style="width:260px;vertical-align:middle">'
+    )
+    body = "".join(parts)
+    return HTML(_snippet(uid, title, desc, body, [slider], labels[start], data, _JS_SOFTMAX))
