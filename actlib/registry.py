@@ -278,10 +278,12 @@ _RECORDS = (
         ),
         formula=r"\operatorname{swish}_\beta(x) = x\,\sigma(\beta x)",
         derivative=r"\sigma(\beta x) + \beta x\,\sigma(\beta x)\,\bigl(1 - \sigma(\beta x)\bigr)",
-        output_range=r"[-0.2785/\beta, \infty)",
+        output_range=r"[-0.2785/\beta, \infty) \text{ for } \beta > 0;"
+        r"\ (-\infty, \infty) \text{ at } \beta = 0",
         properties=Properties(False, True, False, True, False, "negative side"),
         cite="ramachandran2017searching",
-        max_slope=r"\approx 1.0998 \text{ at } x \approx 2.3994/\beta",
+        max_slope=r"\approx 1.0998 \text{ at } x \approx 2.3994/\beta \text{ for } \beta > 0;"
+        r"\ 1/2 \text{ at } \beta = 0",
     ),
     Activation(
         key="softplus",
