@@ -263,6 +263,31 @@ class Cache:
         return self.X if layer == 0 else self.post[layer - 1]
 
 
+_BLAS_LIMITED = False
+
+
+def _single_threaded_blas(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``fn`` with one BLAS thread: on matrices this small, extra threads only contend.
+
+    Switching the limit costs about a millisecond, so nested calls (forward inside train)
+    reuse the limit already in force.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        global _BLAS_LIMITED
+        if _BLAS_LIMITED:
+            return fn(*args, **kwargs)
+        _BLAS_LIMITED = True
+        try:
+            with threadpool_limits(limits=1, user_api="blas"):
+                return fn(*args, **kwargs)
+        finally:
+            _BLAS_LIMITED = False
+
+    return wrapper
+
+
 class MLP:
     """A fully connected network: ``sizes = [inputs, hidden..., outputs]``.
 
@@ -329,6 +354,7 @@ class MLP:
     def _kwargs(self, h: int) -> dict[str, float | str | Array]:
         return {**self.params, "weight": self.slopes[h]} if self.slopes else self.params
 
+    @_single_threaded_blas
     def forward(self, X: Array) -> Cache:
         """Run the network on ``X`` and keep every pre-activation and hidden activation."""
         a = self._check_X(X)
@@ -343,6 +369,7 @@ class MLP:
                     cache.post.append(a)
         return cache
 
+    @_single_threaded_blas
     def backward(self, cache: Cache, y: Array) -> dict[str, Array]:
         """Gradients of the mean loss, keyed like :meth:`parameters`."""
         return self._backprop(cache, self._loss(cache.logits, self._check_y(y, len(cache.X)))[1])
@@ -620,17 +647,6 @@ def _make_optimizer(optimizer: str | _Optimizer, lr: float | None, **options: fl
     if optimizer not in _OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(_OPTIMIZERS)}")
     return _OPTIMIZERS[optimizer](**({} if lr is None else {"lr": lr}), **options)
-
-
-def _single_threaded_blas(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Run ``fn`` with one BLAS thread: on matrices this small, extra threads only contend."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with threadpool_limits(limits=1, user_api="blas"):
-            return fn(*args, **kwargs)
-
-    return wrapper
 
 
 @_single_threaded_blas

@@ -626,3 +626,20 @@ def test_plot_decision_boundary():
             nn.plot_decision_boundary(nn.MLP([2, 3, 1], output="linear"), X, y, ax=ax)
     finally:
         plt.close(fig)
+
+
+def test_training_runs_with_one_blas_thread_and_restores_it():
+    from threadpoolctl import threadpool_info
+
+    seen = []
+    model = nn.MLP([2, 4, 2], activation="tanh", seed=0)
+    original = model.forward.__wrapped__
+
+    def spy(self, X):
+        seen.append([i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"])
+        return original(self, X)
+
+    model.forward = spy.__get__(model)
+    nn.train(model, *nn.xor(n=20), epochs=2)
+    assert seen and all(threads == [1] * len(threads) for threads in seen)
+    assert nn._BLAS_LIMITED is False
