@@ -78,3 +78,16 @@ def test_chapter_citations_use_the_chapter_prefix(root):
         assert keys, f"{path.name} cites nothing"
         assert all(k.startswith(prefix) for k in keys), f"{path.name}: unprefixed citations"
         assert f":keyprefix: {prefix}" in text, f"{path.name}: bibliography needs :keyprefix:"
+
+
+def test_chapter_reference_labels_are_unique(root):
+    """Each chapter's numbered reference list needs its own label prefix (S1, T1, ...)."""
+    import nbformat
+
+    owners: dict[str, str] = {}
+    for path in sorted((root / "chapters").glob("*.ipynb")):
+        text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+        found = re.findall(r"^:labelprefix: (\S+)$", text, re.M)
+        assert len(found) == 1, f"{path.name}: its bibliography needs one :labelprefix:"
+        assert found[0] not in owners, f"{path.name} reuses {owners.get(found[0])}'s label prefix"
+        owners[found[0]] = path.name
