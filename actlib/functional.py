@@ -65,6 +65,8 @@ _TANH_B = _TANH_A * 0.044715
 _GELU_CLIP = 40.0  # |x| beyond which ndtr(x) is exactly 0 or 1 and phi(x) is 0
 _TANH_GELU_CLIP = 100.0  # |x| beyond which sigmoid(2u) is exactly 0 or 1
 _SPLIT = {np.dtype(np.float64): 134217729.0, np.dtype(np.float32): 4097.0}  # Dekker 2^k + 1
+#: exp(z) is finite for z <= this (log of the largest finite value, rounded down)
+_EXP_SAFE = {np.dtype(np.float64): 709.0, np.dtype(np.float32): 88.0}
 _FMAX = {
     np.dtype(np.float64): np.finfo(np.float64).max,
     np.dtype(np.float32): np.finfo(np.float32).max,
@@ -84,16 +86,52 @@ def _exp_neg_abs(a: np.ndarray) -> np.ndarray:
     return np.exp(e, out=e)
 
 
-def _sigmoid(z: np.ndarray, factor: Any = 1.0) -> np.ndarray:
-    """factor / (1 + exp(-z)) (factor broadcasts with z), under ``quiet()``.
+def _sigmoid(z: np.ndarray, factor: Any = 1.0, *, negate: bool = False) -> np.ndarray:
+    """factor * sigmoid(-z if negate else z) (factor: a scalar or z's shape), under ``quiet()``.
 
-    Accurate for every z: exp(-z) may overflow to inf, and then the result is (-)0, its
-    limit; no difference from 1 is ever taken. Faster than ``scipy.special.expit``.
+    The fast form factor / (1 + exp(-z)) is accurate (a few ULP) wherever exp(-z) is finite.
+    Where it overflows, the sigmoid is exp(-|z|) / (1 + exp(-|z|)), a (sub)normal number that
+    the fast form flushes to 0: those few entries are recomputed with that formula.
     """
-    d = np.negative(z)
-    np.exp(d, out=d)
+    if negate:
+        d = np.exp(z)
+    else:
+        d = np.negative(z)
+        np.exp(d, out=d)
     d += 1.0
-    return np.divide(factor, d, out=d)
+    r = np.divide(factor, d, out=d)
+    lim = _EXP_SAFE[z.dtype]
+    if negate:
+        tail = np.fmax.reduce(z, axis=None, initial=-np.inf) > lim  # NaN-ignoring max
+    else:
+        tail = np.fmin.reduce(z, axis=None, initial=np.inf) < -lim
+    if tail:
+        far = z > lim if negate else z < -lim
+        e = np.exp(-np.abs(z[far]))
+        r[far] = (factor if np.ndim(factor) == 0 else factor[far]) * (e / (1.0 + e))
+    return r
+
+
+def _sech2_half(a: np.ndarray, scale: float, num: float) -> np.ndarray:
+    """num / (1 + cosh(scale a)) = (num / 2) sech^2(scale a / 2), under ``quiet()``.
+
+    Accurate to ~2 ULP: cosh(z) >= 1, so 1 + cosh(z) halves cosh's relative error (the form
+    (1 / cosh)^2 doubles it). Where cosh overflows (the result is then exactly 0, and only
+    there), the result is 2 num e / (1 + e)^2 with e = exp(-|scale a|), a (sub)normal
+    number: those few entries are recomputed with that formula.
+    """
+    if scale == 1.0:
+        c = np.cosh(a)
+    else:
+        c = np.multiply(a, scale)
+        np.cosh(c, out=c)
+    c += 1.0
+    r = np.divide(num, c, out=c)
+    if np.fmin.reduce(r, axis=None, initial=np.inf) == 0.0:  # NaN-ignoring min
+        far = r == 0.0
+        e = np.exp(np.abs(a[far]) * -abs(scale))
+        r[far] = (2.0 * num) * e / np.square(1.0 + e)
+    return r
 
 
 def _step(a: np.ndarray) -> np.ndarray:
@@ -132,21 +170,22 @@ def _clip_neg_inf(a: np.ndarray) -> np.ndarray:
 def _gauss_pdf(t: np.ndarray) -> np.ndarray:
     """phi(t) = exp(-t^2/2) / sqrt(2 pi) for |t| <= 40, accurate for large |t| too.
 
-    fl(t^2) is off by up to half an ULP, which exp turns into ~t^2/4 ULP; where |t| > 2 the
-    exact error err = t^2 - fl(t^2) (Dekker's split t = hi + lo) corrects it by 1 - err/2.
+    fl(t^2) is off by up to half an ULP, which exp turns into ~t^2/4 ULP; where |t| > 3 (rare
+    in typical data, so this costs little) the exact error err = t^2 - fl(t^2) (Dekker's split
+    t = hi + lo) corrects it by 1 - err/2.
     """
     p = t * t
     r = p * -0.5
     np.exp(r, out=r)
     r *= _INV_SQRT_2PI
-    big = np.flatnonzero(p > 4.0)
-    if big.size:
-        tb = t.reshape(-1)[big]
+    big = (p > 9.0).nonzero()  # indices, not flat ones: t may be in any memory layout
+    if big[0].size:
+        tb = t[big]
         hi = tb * _SPLIT[t.dtype]
         hi -= hi - tb  # tb rounded to half the mantissa: hi * hi is exact
         lo = tb - hi
-        err = hi * hi - p.reshape(-1)[big] + lo * (hi + tb)
-        r.reshape(-1)[big] *= 1.0 - 0.5 * err
+        err = hi * hi - p[big] + lo * (hi + tb)
+        r[big] *= 1.0 - 0.5 * err
     return r
 
 
@@ -210,14 +249,10 @@ def sigmoid(x: ArrayLike) -> Result:
 
 
 def sigmoid_grad(x: ArrayLike) -> Result:
-    """sigmoid'(x) = sigmoid(x) (1 - sigmoid(x)) = (1 / (2 cosh(x / 2)))^2."""
+    """sigmoid'(x) = sigmoid(x) sigmoid(-x) = 1 / (2 + 2 cosh(x)), which never cancels."""
     a, spec = as_float_array(x, "sigmoid_grad")
-    with quiet():  # cosh overflows to inf exactly where the result is 0
-        c = np.multiply(a, 0.5)
-        np.cosh(c, out=c)
-        np.divide(0.5, c, out=c)
-        np.square(c, out=c)
-    return wrap(c, spec)
+    with quiet():  # cosh overflows to inf exactly where 1 / (2 + 2 cosh) needs its tail formula
+        return wrap(_sech2_half(a, 1.0, 0.5), spec)
 
 
 def log_sigmoid(x: ArrayLike) -> Result:
@@ -233,9 +268,7 @@ def log_sigmoid_grad(x: ArrayLike) -> Result:
     """d/dx log sigmoid(x) = sigmoid(-x)."""
     a, spec = as_float_array(x, "log_sigmoid_grad")
     with quiet():
-        d = np.exp(a)
-        d += 1.0
-        return wrap(np.divide(1.0, d, out=d), spec)
+        return wrap(_sigmoid(a, negate=True), spec)
 
 
 def tanh(x: ArrayLike) -> Result:
@@ -245,13 +278,10 @@ def tanh(x: ArrayLike) -> Result:
 
 
 def tanh_grad(x: ArrayLike) -> Result:
-    """tanh'(x) = 1 - tanh(x)^2 = (1 / cosh(x))^2, which does not cancel for large |x|."""
+    """tanh'(x) = 1 - tanh(x)^2 = sech^2(x) = 2 / (1 + cosh(2x)), which never cancels."""
     a, spec = as_float_array(x, "tanh_grad")
-    with quiet():  # cosh overflows to inf exactly where the result is 0
-        c = np.cosh(a)
-        np.divide(1.0, c, out=c)
-        np.square(c, out=c)
-    return wrap(c, spec)
+    with quiet():  # cosh overflows to inf exactly where 2 / (1 + cosh) needs its tail formula
+        return wrap(_sech2_half(a, 2.0, 2.0), spec)
 
 
 # --------------------------------------------------------------------------- ReLU family
@@ -529,12 +559,12 @@ def mish_grad(x: ArrayLike) -> Result:
 # --------------------------------------------------------------------------- softmax
 
 
-def _shifted(a: np.ndarray, axis: int) -> np.ndarray:
-    """a - max(a, axis), with +inf slices mapped to 0 (the +inf entries) and -inf (the rest).
-
-    All -inf or NaN slices become NaN. Must run under ``quiet()``.
+def _shifted(a: np.ndarray, axis: int, m: np.ndarray | None = None) -> np.ndarray:
+    """a - max(a, axis) (``m``: that max, keepdims, if known), with +inf slices mapped to 0 (the
+    +inf entries) and -inf (the rest). All -inf or NaN slices become NaN. Under ``quiet()``.
     """
-    m = np.max(a, axis=axis, keepdims=True, initial=-np.inf)
+    if m is None:
+        m = np.max(a, axis=axis, keepdims=True, initial=-np.inf)
     if not np.isfinite(m).all():
         pos = m == np.inf
         if pos.any():
@@ -560,12 +590,21 @@ def softmax(x: ArrayLike, axis: int = -1) -> Result:
 
 
 def log_softmax(x: ArrayLike, axis: int = -1) -> Result:
-    """log_softmax(x)_i = (x_i - max x) - log sum_j exp(x_j - max x) along ``axis``."""
+    """log_softmax(x)_i = (x_i - max x) - log1p(sum_{j != argmax} exp(x_j - max x)) along ``axis``.
+
+    The sum leaves out the maximum's own exp(0) = 1, so log1p keeps the dominant entry's
+    log-probability -log1p(...) relatively accurate (log(1 + small) would round it).
+    """
     a, spec, axis = _softmax_axis(x, axis, "log_softmax")
+    if a.shape[axis] == 0:
+        return wrap(a.copy(), spec)
     with quiet():
-        r = _shifted(a, axis)
-        s = np.exp(r).sum(axis=axis, keepdims=True)
-        r -= np.log(s, out=s)
+        top = np.argmax(a, axis=axis, keepdims=True)  # NaN counts as the maximum
+        r = _shifted(a, axis, np.take_along_axis(a, top, axis=axis))
+        e = np.exp(r)
+        np.put_along_axis(e, top, 0.0, axis=axis)
+        s = e.sum(axis=axis, keepdims=True)
+        r -= np.log1p(s, out=s)
     return wrap(r, spec)
 
 

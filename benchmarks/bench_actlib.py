@@ -2,8 +2,9 @@
 
 Usage::
 
-    python benchmarks/bench_actlib.py            # full run (about a minute)
-    python benchmarks/bench_actlib.py --quick    # fewer repeats
+    python benchmarks/bench_actlib.py                       # full run (a few minutes)
+    python benchmarks/bench_actlib.py --quick               # fewer repeats (noisier)
+    python benchmarks/bench_actlib.py --only tanh_grad gelu # re-run some rows (name prefixes)
 
 For every function and derivative, in float64 and float32, on 1e6 standard-normal inputs
 (a 1000 x 1000 array; softmax_jacobian: 100000 x 10 inputs, i.e. 1e7 outputs), it prints the
@@ -17,7 +18,10 @@ time of
   ``np.errstate(all="ignore")`` because it overflows; it is timed, not trusted;
 
 and the ratios actlib/best (the library's goal: <= 1.5) and naive/best. Every time is the
-timeit-style minimum over repeats, all measured in the same run.
+timeit-style minimum over repeats, all measured in the same run: the three contenders of a
+row are timed in short interleaved batches (about 1 ms), so that a burst of load from other
+processes hits them alike and the minimum over many batches is an unloaded time. On a busy
+machine, re-run the rows that look noisy with ``--only`` and more ``--repeat``.
 
 On this machine ``OPENBLAS_CORETYPE`` may be set in the environment; it does not matter here:
 the elementwise ufuncs and ``scipy.special`` kernels do not call BLAS.
@@ -104,7 +108,7 @@ def cases(dtype: np.dtype) -> list[tuple[str, Fn, list[Fn], Fn, str]]:
         (
             "sigmoid_grad",
             F.sigmoid_grad,
-            [lambda x: (s := expit(x)) * (1 - s)],
+            [lambda x: (s := expit(x)) * (1 - s), lambda x: 0.25 / np.cosh(0.5 * x) ** 2],
             lambda x: _sig(x) * (1 - _sig(x)),
             "vec",
         ),
@@ -118,7 +122,7 @@ def cases(dtype: np.dtype) -> list[tuple[str, Fn, list[Fn], Fn, str]]:
         (
             "tanh_grad",
             F.tanh_grad,
-            [lambda x: 1 - np.tanh(x) ** 2],
+            [lambda x: 1 - np.tanh(x) ** 2, lambda x: 1 / np.cosh(x) ** 2],
             lambda x: 1 - ((np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))) ** 2,
             "vec",
         ),
@@ -307,22 +311,26 @@ def min_times(fns: list[Fn], x: np.ndarray, repeat: int) -> list[float]:
     """Time of one call of each fn, in ms: timeit-style minimum over repeats.
 
     The calls are interleaved (one batch of each per repeat), so that load from other
-    processes hits all of them alike; a batch lasts >= ~5 ms so sub-ms calls time reliably.
+    processes hits all of them alike. A batch lasts about 1 ms (one call if the call is
+    longer): short enough to often run between two preemptions, long enough to time reliably.
     """
     with np.errstate(all="ignore"):
-        warm = min(timeit.timeit(lambda fn=fn: fn(x), number=1) for fn in fns)
-        number = max(1, int(5e-3 / warm))
+        warm = [min(timeit.repeat(lambda fn=fn: fn(x), number=1, repeat=3)) for fn in fns]
+        numbers = [max(1, int(1e-3 / w)) for w in warm]
         times: list[list[float]] = [[] for _ in fns]
         for _ in range(repeat):
-            for fn, t in zip(fns, times, strict=True):
-                t.append(timeit.timeit(lambda fn=fn: fn(x), number=number) / number)
+            for fn, n, t in zip(fns, numbers, times, strict=True):
+                t.append(timeit.timeit(lambda fn=fn: fn(x), number=n) / n)
     return [1e3 * min(t) for t in times]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats (noisier)")
-    repeat = 5 if parser.parse_args().quick else 15
+    parser.add_argument("--repeat", type=int, help="repeats per row (default 30, quick: 8)")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="rows whose name starts so")
+    args = parser.parse_args()
+    repeat = args.repeat or (8 if args.quick else 30)
     rng = np.random.default_rng(0)
     shapes = {"vec": (1000, 1000), "mat": (1000, 1000), "jac": (100_000, 10)}
     print(f"numpy {np.__version__}; min of {repeat} repeats; times in ms")
@@ -332,6 +340,8 @@ def main() -> None:
     for dtype in (np.dtype(np.float64), np.dtype(np.float32)):
         data = {k: rng.standard_normal(v).astype(dtype) for k, v in shapes.items()}
         for name, ours, best, naive, kind in cases(dtype):
+            if args.only and not name.startswith(tuple(args.only)):
+                continue
             x = data[kind]
             t_ours, t_naive, *t_bests = min_times([ours, naive, *best], x, repeat)
             t_best = min(t_bests)
