@@ -359,6 +359,13 @@ def test_q6_answer_is_the_limit():
     np.testing.assert_allclose(actlib.softmax(np.array([1.0, 3.0, 3.0]) / 1e6), 1 / 3, rtol=1e-5)
 
 
+def test_q6_option_d_is_reached_at_one_temperature():
+    """The feedback for (d) says x / sum(x) is softmax(x / T) at T = 2 / ln 3, not the limit."""
+    p = actlib.softmax(np.array([1.0, 3.0, 3.0]) / (2 / math.log(3)))
+    np.testing.assert_allclose(p, np.array([1.0, 3.0, 3.0]) / 7, rtol=1e-14)
+    assert "1.82" in ex.q6.feedback["d"]
+
+
 def test_q5_answer_is_the_softmax():
     p = actlib.softmax([1.5, -0.5])[0]
     assert ex.q5.expected[0] == 2.0 and math.isclose(ex.q5.expected[1], p, rel_tol=1e-15)

@@ -215,7 +215,7 @@ COLLAPSE_CATALOGUE = [
     ),
     (lambda W1, b1, W2, b2: ((W1 @ W2).T, b1 @ W2 + b2), ["transpose", "(inputs, outputs)"]),
     (lambda W1, b1, W2, b2: (b1 @ W2 + b2, W1 @ W2), ["returned (b, W)", "order W, b"]),
-    (lambda W1, b1, W2, b2: W1 @ W2, ["returned a ndarray", "return the pair W, b"]),
+    (lambda W1, b1, W2, b2: W1 @ W2, ["returned a", "ndarray", "return the pair W, b"]),
     (
         lambda W1, b1, W2, b2: {"W": W1 @ W2, "b": b1 @ W2 + b2},
         ["returned a dict", "the pair W, b"],

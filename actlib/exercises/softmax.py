@@ -501,7 +501,9 @@ q6 = ChoiceQuestion(
         "a": "the second and third logits are equal, so their probabilities are equal at every "
         "T, and stay equal in the limit. Softmax has no notion of 'first'; argmax does.",
         "c": "that is the limit T → ∞, where x / T goes to 0 for every class.",
-        "d": "that is x / Σx, which is no softmax at any temperature.",
+        "d": "that is x / Σx. It equals softmax(x / T) at one temperature, T = 2 / ln 3 ≈ 1.82 "
+        "(where e^(2/T) = 3), but it is not the limit: as T → 0 the smaller logit's share "
+        "e^(−2/T) vanishes.",
     },
     hints=[
         "Subtract the maximum: softmax(x / T) = softmax((x − 3) / T) = softmax((−2, 0, 0) / T).",

@@ -520,9 +520,10 @@ q5 = ChoiceQuestion(
         "What would a network with the identity as activation compute?",
     ],
     solution_text=(
-        "(c). Cybenko (1989) and Hornik (1991) prove that one hidden layer of sigmoidal (more "
-        "generally bounded non-constant, or any non-polynomial) units can approximate any "
-        "continuous function on a compact set uniformly, for every ε > 0. They say neither "
+        "(c). Cybenko (1989) proves that one hidden layer of sigmoidal units can approximate any "
+        "continuous function on a compact set uniformly, for every ε > 0; Hornik (1991) extends "
+        "this to any continuous bounded non-constant activation, and Leshno et al. (1993) to "
+        "any non-polynomial one. The theorems say neither "
         "how many units are needed (a) nor that training finds the weights (b), and they fail "
         "for linear activations (d), which only ever give linear functions."
     ),
