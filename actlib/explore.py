@@ -56,6 +56,7 @@ __all__ = [
     "ExplorerState",
     "NeuronState",
     "SoftmaxExplorer",
+    "default_values",
     "explorer",
     "explorer_curves",
     "neuron_curves",
@@ -428,7 +429,7 @@ def _nice_ticks(lo: float, hi: float, target: int = 6) -> list[float]:
     mag = 10.0 ** np.floor(np.log10(raw))
     step = mag * min((m for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), default=10)
     first = np.ceil(lo / step - 1e-9) * step
-    return [round(float(t), 10) for t in np.arange(first, hi + 1e-9 * step, step)]
+    return [round(float(t), 10) + 0.0 for t in np.arange(first, hi + 1e-9 * step, step)]  # no -0
 
 
 def _tick_text(v: float) -> str:
@@ -454,7 +455,8 @@ class _Frame:
         svg = _H - _BOTTOM - (np.asarray(y, dtype=float) - self.y_lo) * self.scale_y()
         return np.clip(svg, _TOP - 4, _H - _BOTTOM + 4)
 
-    def axes_svg(self, uid: str) -> str:
+    def axes_svg(self, uid: str, ylabel: str) -> str:
+        """Frame, clip path, ticks with their grid lines, and the axis labels (x and ``ylabel``)."""
         x0, x1, y0, y1 = _LEFT, _W - _RIGHT, _TOP, _H - _BOTTOM
         parts = [
             f'<clipPath id="{uid}-clip"><rect x="{x0}" y="{y0}" width="{x1 - x0}" '
@@ -480,6 +482,8 @@ class _Frame:
         parts.append(
             f'<text x="{(x0 + x1) / 2}" y="{_H - 6}" text-anchor="middle" '
             'font-style="italic">x</text>'
+            f'<text x="12" y="{_num((y0 + y1) / 2)}" text-anchor="middle" '
+            f'transform="rotate(-90 12 {_num((y0 + y1) / 2)})">{escape(ylabel)}</text>'
         )
         return "".join(parts)
 
@@ -529,14 +533,41 @@ def _symbol(p: Param) -> str:
     return _UNICODE.get(p.symbol, p.symbol.strip("\\") or p.name) if p.symbol else p.name
 
 
+_MAX_VALUES = 25
+
+
+def _nice_step(step: float | None, at_least: float) -> float:
+    """The smallest "nice" number (1, 2, 2.5 or 5 times a power of 10) that is at least
+    ``at_least`` and a whole multiple of ``step``; the smallest such multiple if none is."""
+    for e in range(int(np.floor(np.log10(at_least))), int(np.floor(np.log10(at_least))) + 3):
+        for m in (1.0, 2.0, 2.5, 5.0):
+            nice = m * 10.0**e
+            k = nice / step if step else 1.0
+            if nice >= at_least * (1 - 1e-9) and abs(k - round(k)) < 1e-9 * max(1.0, k):
+                return nice
+    return float(np.ceil(at_least / step - 1e-9) * step)
+
+
+def default_values(p: Param, at_most: int = _MAX_VALUES) -> list[float]:
+    """Round slider values for a numeric parameter: the multiples of a nice step (a multiple
+    of ``p.step``, at most ``at_most`` - 3 of them) in [low, high], plus low, high and the
+    default. ELU's alpha in [0, 3] (step 0.05) gets 0, 0.2, 0.4, ..., 3."""
+    if p.choices or p.low is None or p.high is None:
+        raise ValueError(f"{p.name} is not a numeric parameter with a range")
+    low, high = float(p.low), float(p.high)
+    step = _nice_step(p.step, (high - low) / (at_most - 4)) if high > low else 1.0
+    first, last = np.ceil(low / step - 1e-9), np.floor(high / step + 1e-9)
+    grid = (np.arange(first, last + 1) * step + 0.0).round(10).tolist()  # + 0.0: no -0
+    return sorted({*grid, low, high, float(p.default)})
+
+
 def _param_values(p: Param, values: Sequence[Any] | None) -> list[Any]:
     if values is not None:
         values = list(values)
     elif p.choices:
         values = list(p.choices)
     else:
-        grid = np.linspace(p.low, p.high, 21).round(10).tolist()
-        values = sorted({*grid, float(p.default)})
+        values = default_values(p)
     if not values:
         raise ValueError("values must not be empty")
     return values
@@ -552,8 +583,8 @@ def static_explorer(
 ) -> HTML:
     """A kernel-free explorer: f (solid) and f' (dashed) for each of ``values`` of ``param``.
 
-    ``param`` defaults to the first numeric parameter; ``values`` to 21 values across its
-    slider range plus the default (or the choices of a choice parameter). The curves are
+    ``param`` defaults to the first numeric parameter; ``values`` to round values across its
+    slider range (:func:`default_values`), or the choices of a choice parameter. The curves are
     precomputed with actlib; the slider swaps them in the SVG. Activations without a
     numeric parameter get :func:`static_neuron` instead (w and b sliders).
     """
@@ -583,7 +614,10 @@ def static_explorer(
     )
     sym = _symbol(p)
     labels = [f"{sym} = {v:g}" if not p.choices else f"{sym} = {v}" for v in values]
-    body = frame.axes_svg(uid) + _polyline("actx-f", xs, f_ys[start], PALETTE[0], uid, False)
+    ylabel = "f(x), f′(x)" if derivative else "f(x)"
+    body = frame.axes_svg(uid, ylabel) + _polyline(
+        "actx-f", xs, f_ys[start], PALETTE[0], uid, False
+    )
     entries = [(PALETTE[0], f"{act.name} f(x)", False)]
     if derivative:
         body += _polyline("actx-df", xs, df_ys[start], PALETTE[3], uid, True)
@@ -695,7 +729,7 @@ def static_neuron(
     frame = _Frame(float(x[0]), float(x[-1]), *_neuron_limits(act, params, x, derivative))
     uid = _uid("neuron", act.key, sorted(params.items()), frame, derivative, n, table_points)
     xs = [_num(v) for v in frame.sx(x)]
-    body = frame.axes_svg(uid) + _polyline(
+    body = frame.axes_svg(uid, "y, dy/dx" if derivative else "y") + _polyline(
         "actx-ref", xs, [_num(v) for v in frame.sy(y0)], "currentColor", uid, False
     ).replace('stroke-width="2.5"', 'stroke-width="1" stroke-opacity="0.45"')
     body += _polyline("actx-f", xs, [_num(v) for v in frame.sy(y0)], PALETTE[0], uid, False)
@@ -736,23 +770,15 @@ def static_neuron(
 def _neuron_limits(
     act: Activation, params: dict[str, Any], x: np.ndarray, derivative: bool
 ) -> tuple[float, float]:
-    """y-limits: every (w, b) slider corner, but at most one default-curve span beyond it."""
-    base = [np.asarray(act(x, **params), dtype=float)]
+    """y-limits: the default curve (w = 1, b = 0, and its derivative if shown) with 10 %
+    margins, so that its shape (e.g. Mish's dip) stays visible; other (w, b) are clipped."""
+    curves = [np.asarray(act(x, **params), dtype=float)]
     if derivative:
-        base.append(np.asarray(act.grad(x, **params), dtype=float))
-    d_lo, d_hi = _y_limits(*base)
-    span = d_hi - d_lo
-    lo, hi, _ = _WB
-    curves = []
-    for state in (
-        NeuronState(act.key, w, b, params, (float(x[0]), float(x[-1])), derivative, len(x))
-        for w in np.linspace(lo, hi, 9)
-        for b in (lo, 0.0, hi)
-    ):
-        c = neuron_curves(state)
-        curves += [c["y"], c["dy"]] if derivative else [c["y"]]
-    a_lo, a_hi = _y_limits(*curves)
-    return max(a_lo, d_lo - span), min(a_hi, d_hi + span)
+        curves.append(np.asarray(act.grad(x, **params), dtype=float))
+    lo = min(float(np.min(c)) for c in curves)
+    hi = max(float(np.max(c)) for c in curves)
+    pad = 0.1 * (hi - lo) if hi > lo else 0.5
+    return lo - pad, hi + pad
 
 
 # --------------------------------------------------------------------------- softmax
@@ -975,7 +1001,7 @@ def static_softmax(
             f'<line x1="{x0}" x2="{x1}" y1="{py}" y2="{py}" stroke="currentColor" '
             f'stroke-opacity="{0.5 if t == 0 else 0.12}"/>'
             f'<text x="{x0 - 6}" y="{py}" dy="0.35em" text-anchor="end">'
-            f"{_tick_text(t + 0.0)}</text>"  # + 0.0: no "−0"
+            f"{_tick_text(t)}</text>"
         )
     for k, v in enumerate(x):
         cx, bx = _num(x0 + (k + 0.5) * slot), _num(x0 + (k + 0.2) * slot)

@@ -170,18 +170,98 @@ def curve_label(key: str | Activation, params: Mapping[str, Any] | None = None) 
 
 @dataclass(frozen=True)
 class Slope:
-    """Where f' is largest on a grid: the value, its first location and the plateau it spans."""
+    """Where f' is largest on a grid: the value, its first location and the plateau it spans.
+
+    ``x_low`` and ``x_high`` are the first and last grid points of the plateau; ``low`` and
+    ``high`` its exact ends (a kink where the plateau meets one, e.g. ReLU's 0, else the grid
+    points); ``where`` says it in words ("at x = 0", "for every x > 0", "for every x ∈ [-5, 5]").
+    """
 
     slope: float
     x: float
     x_low: float
     x_high: float
     at_edge: bool
+    low: float | None = None
+    high: float | None = None
+    where: str = ""
 
     @property
     def plateau(self) -> bool:
         """True when the largest slope is attained on an interval (ReLU's x > 0)."""
         return self.x_high > self.x_low
+
+
+#: Where piecewise activations switch branch: f' may jump there (ReLU, ELU with alpha != 1, ...).
+_KINKS = (0.0,)
+_TINY = 1e-10  # one-sided limits of f' at a kink: f' at kink -+ _TINY
+
+
+@dataclass(frozen=True)
+class _Jump:
+    """A jump of f' at ``x``: its one-sided limits and the value f'(x) actlib takes there."""
+
+    x: float
+    left: float
+    at: float
+    right: float
+
+
+def _same(a: float, b: float, rel: float = 1e-6) -> bool:
+    return abs(a - b) <= rel * max(1.0, abs(a), abs(b))
+
+
+def _jumps(act: Activation, params: Mapping[str, Any], lo: float, hi: float) -> list[_Jump]:
+    """The jumps of f' strictly inside (lo, hi), found by comparing one-sided limits at kinks."""
+    out = []
+    for c in _KINKS:
+        if lo < c < hi:
+            left, at, right = (float(act.grad(v, **params)) for v in (c - _TINY, c, c + _TINY))
+            if not _same(left, right):
+                out.append(_Jump(c, left, at, right))
+    return out
+
+
+def _broken(x: np.ndarray, y: np.ndarray, jumps: Sequence[_Jump]) -> tuple[np.ndarray, ...]:
+    """``x``, ``y`` with each jump drawn as two one-sided ends and a NaN gap between them."""
+    xs, ys, start = [], [], 0
+    for j in jumps:
+        a, b = int(np.searchsorted(x, j.x, "left")), int(np.searchsorted(x, j.x, "right"))
+        xs += [x[start:a], [j.x, np.nan, j.x]]
+        ys += [y[start:a], [j.left, np.nan, j.right]]
+        start = b
+    return np.concatenate([*xs, x[start:]]), np.concatenate([*ys, y[start:]])
+
+
+def _end(
+    act: Activation, params: Mapping[str, Any], inside: float, outside: float, top: float
+) -> tuple[float, bool] | None:
+    """The exact end of a plateau between grid points ``inside`` (on it) and ``outside`` (off
+    it), with whether it belongs to the plateau, when a kink lies there; else None."""
+    lo, hi = sorted((inside, outside))
+    for c in _KINKS:
+        if lo <= c <= hi:
+            limit = float(act.grad(c + np.copysign(_TINY, inside - outside), **params))
+            if _same(limit, top, 1e-9):
+                return c, _same(float(act.grad(c, **params)), top, 1e-9)
+    return None
+
+
+def _where(
+    low: float,
+    high: float,
+    closed: tuple[bool, ...],
+    kink: tuple[bool, ...],
+    edge: tuple[bool, bool],
+) -> str:
+    """A plateau [low, high] in words: "for every x > 0" when it runs from a kink to the
+    plot's edge, else its interval, each end open or closed."""
+    if kink[0] and edge[1] and not edge[0]:
+        return f"for every x {'≥' if closed[0] else '>'} {low:.3g}"
+    if kink[1] and edge[0] and not edge[1]:
+        return f"for every x {'≤' if closed[1] else '<'} {high:.3g}"
+    left, right = "[" if closed[0] else "(", "]" if closed[1] else ")"
+    return f"for every x ∈ {left}{low:.3g}, {high:.3g}{right}"
 
 
 def largest_slope(
@@ -190,20 +270,68 @@ def largest_slope(
     x_range: tuple[float, float] | None = None,
     n: int = _GRID_POINTS,
 ) -> Slope:
-    """The largest value of f' on an ``n``-point grid over ``x_range`` (numerically)."""
+    """The largest value of f' on an ``n``-point grid over ``x_range`` (numerically).
+
+    A plateau (f' at its maximum on an interval) that ends between two grid points at a kink
+    of f' (x = 0) is given its exact end there, open or closed as f' at the kink says.
+    """
     act = _record(key)
+    params = _checked(act, params)
     x = _grid(act, x_range, n)
-    dy = np.asarray(act.grad(x, **_checked(act, params)), dtype=float)
+    dy = np.asarray(act.grad(x, **params), dtype=float)
     top = float(np.max(dy))
-    near = np.flatnonzero(dy >= top - 1e-9 * max(1.0, abs(top)))
-    i, j = int(near[0]), int(near[-1])
-    return Slope(top, float(x[i]), float(x[i]), float(x[j]), at_edge=i == j and i in (0, n - 1))
+    on = dy >= top - 1e-9 * max(1.0, abs(top))
+    i = int(np.argmax(on))
+    j = i + int(np.argmin(on[i:])) - 1 if not on[i:].all() else n - 1
+    if i == j:
+        where = f"at x = {x[i]:.3g}" + (" (range edge)" if i in (0, n - 1) else "")
+        xi = float(x[i])
+        return Slope(top, xi, xi, xi, i in (0, n - 1), xi, xi, where)
+    ends = (
+        None if i == 0 else _end(act, params, float(x[i]), float(x[i - 1]), top),
+        None if j == n - 1 else _end(act, params, float(x[j]), float(x[j + 1]), top),
+    )
+    low, high = (float(x[k]) if e is None else e[0] for k, e in zip((i, j), ends, strict=True))
+    closed = tuple(e is None or e[1] for e in ends)
+    kink = tuple(e is not None for e in ends)
+    where = _where(low, high, closed, kink, (i == 0, j == n - 1))
+    return Slope(top, float(x[i]), float(x[i]), float(x[j]), False, low, high, where)
 
 
 def _slope_text(s: Slope) -> str:
-    where = f"for $x \\in [{s.x_low:.3g}, {s.x_high:.3g}]$" if s.plateau else f"at $x = {s.x:.3g}$"
-    edge = " (range edge)" if s.at_edge else ""
-    return f"largest slope {s.slope:.4g} {where}{edge}"
+    return f"largest slope {s.slope:.4g} {s.where}"
+
+
+def _kink_markers(ax: Axes, jumps: Sequence[_Jump]) -> list[Any]:
+    """A filled dot at f'(kink) as actlib takes it, an open circle at the other one-sided limit."""
+    handles = []
+    for j in jumps:
+        handles += ax.plot(
+            j.x,
+            j.at,
+            "o",
+            color=PALETTE[3],
+            markersize=7,
+            zorder=6,
+            gid="df_at_kink",
+            label=f"$f\\,'({j.x:g}) = {j.at:.4g}$ (value taken at the kink)",
+        )
+        for side, limit in (("left", j.left), ("right", j.right)):
+            if not _same(limit, j.at):
+                sign = "-" if side == "left" else "+"
+                handles += ax.plot(
+                    j.x,
+                    limit,
+                    "o",
+                    markerfacecolor="white",
+                    markeredgecolor=PALETTE[3],
+                    markeredgewidth=1.5,
+                    markersize=7,
+                    zorder=6,
+                    gid="df_limit",
+                    label=f"$f\\,'({j.x:g}^{sign}) = {limit:.4g}$ (limit from the {side})",
+                )
+    return handles
 
 
 def plot_function(
@@ -217,29 +345,32 @@ def plot_function(
 
     ``params`` overrides the registry defaults; ``x_range`` the record's plotting range;
     ``axes`` is an optional pair of axes to draw into. The point of largest slope (found
-    on the grid) is marked on both panels. The curves carry ``gid`` "f" and "df".
+    on the grid) is marked on both panels. Where f' jumps (at a kink), its curve is broken:
+    a filled dot marks the value f' takes there, an open circle the other one-sided limit.
+    The curves carry ``gid`` "f" and "df".
     """
     act = _record(key)
     params = _checked(act, params)
     x = _grid(act, x_range, n)
     y = np.asarray(act(x, **params), dtype=float)
     dy = np.asarray(act.grad(x, **params), dtype=float)
+    jumps = _jumps(act, params, float(x[0]), float(x[-1]))
     fig = new_figure(2) if axes is None else axes[0].figure
     ax_f, ax_df = fig.axes[:2] if axes is None else axes
     label = curve_label(act, params)
     best = largest_slope(act, params, x_range, n)
-    k = int(np.searchsorted(x, best.x))
+    # the marker: at the maximum, or in the middle of a plateau (away from its ends)
+    k = int(np.searchsorted(x, (best.x_low + best.x_high) / 2 if best.plateau else best.x))
     with style():
         panels = (
-            (ax_f, y, F_LABEL, act.formula, "f(x)", "f", 0),
-            (ax_df, dy, DF_LABEL, act.derivative, "f'(x)", "df", 3),
+            (ax_f, (x, y), y, F_LABEL, act.formula, "f(x)", "f", 0),
+            (ax_df, _broken(x, dy, jumps), dy, DF_LABEL, act.derivative, "f'(x)", "df", 3),
         )
-        for ax, values, ylabel, latex, lhs, gid, c in panels:
+        for ax, data, values, ylabel, latex, lhs, gid, c in panels:
             ax.axhline(0, **_ZERO_LINE)
             ax.axvline(0, **_ZERO_LINE)
             ax.plot(
-                x,
-                values,
+                *data,
                 color=PALETTE[c],
                 linestyle="-" if gid == "f" else "--",
                 label=label,
@@ -260,17 +391,21 @@ def plot_function(
             ax.set_xlim(x[0], x[-1])
             _fit_title(ax, _title(latex, lhs, act.name))
         if best.plateau:
-            on = (x >= best.x_low) & (x <= best.x_high)
+            on = (x > best.low) & (x < best.high)
             ax_df.plot(
-                x[on],
-                dy[on],
+                [best.low, *x[on], best.high],
+                [best.slope] * (int(on.sum()) + 2),
                 color=PALETTE[7],
                 linewidth=5,
                 alpha=0.3,
                 zorder=3,
                 gid="max_slope_plateau",
             )
-        ax_df.legend(handles=[marker], loc="best")
+        handles = [marker, *_kink_markers(ax_df, jumps)]
+        if jumps:  # headroom, so that the taller legend does not hide the dots
+            lo, hi = ax_df.get_ylim()
+            ax_df.set_ylim(lo, hi + 0.1 * len(handles) * (hi - lo))
+        ax_df.legend(handles=handles, loc="best")
     return fig
 
 
@@ -329,10 +464,10 @@ def plot_overlay(
             ax.axhline(0, **_ZERO_LINE)
             ax.axvline(0, **_ZERO_LINE)
             for i, (act, params) in enumerate(pairs):
-                values = act.grad(x, **params) if grad else act(x, **params)
+                values = np.asarray(act.grad(x, **params) if grad else act(x, **params), float)
+                jumps = _jumps(act, params, float(x[0]), float(x[-1])) if grad else []
                 ax.plot(
-                    x,
-                    np.asarray(values, dtype=float),
+                    *_broken(x, values, jumps),
                     color=PALETTE[i % len(PALETTE)],
                     linestyle=LINESTYLES[i % len(LINESTYLES)],
                     label=curve_label(act, params),

@@ -604,3 +604,160 @@ def test_importing_the_exercises_does_not_import_ipython():
 def test_question_repr_shows_the_prompt():
     assert repr(ex.q3).startswith("q3: Implement a numerically stable sigmoid")
     assert "(b) Its derivative is largest at x = 0" in repr(ex.q6)
+
+
+# ----------------------------------------------------------------------------- checker details
+
+
+@pytest.mark.parametrize(
+    ("got", "expected", "message"),
+    [
+        (
+            -0.6,
+            -0.5,
+            "this is too large (relative error about 20%) in magnitude, i.e. too negative",
+        ),
+        (
+            -0.4,
+            -0.5,
+            "this is too small (relative error about 20%) in magnitude, i.e. too close to 0",
+        ),
+        (-3.0, -1.0, "this is too large, by a factor of about 3 in magnitude, i.e. too negative"),
+        (0.6, 0.5, "this is too large (relative error about 20%)"),
+        (0.1, 0.5, "this is too small, by a factor of about 5"),
+        (-1.0, 0.0, "this is too small"),
+        (0.5, -0.5, "this is off by a sign: you have the negative of the right value"),
+    ],
+)
+def test_diagnosis_of_size_is_right_for_negative_values(got, expected, message):
+    from actlib.exercises.checker import _diagnose
+
+    assert _diagnose(got, expected) == message
+
+
+def test_articles_follow_the_spoken_type_name():
+    from actlib.exercises.checker import _a
+
+    assert _a(np.zeros(2)) == "an ndarray"
+    assert (_a(np.uint8(1)), _a(1), _a("s"), _a(None), _a(1.0)) == (
+        "a uint8",
+        "an int",
+        "a str",
+        "a NoneType",
+        "a float",
+    )
+    choice = ChoiceQuestion("q", "?", {"a": "yes", "b": "no"}, "a")
+    assert_incorrect(choice, np.array(["a"]), "you passed an ndarray")
+
+
+def _relu_question(**kwargs) -> FunctionQuestion:
+    return FunctionQuestion(
+        "qr",
+        "relu",
+        func_name="relu",
+        arg_names=("x",),
+        reference=lambda x: np.maximum(x, 0),
+        expected=lambda x: np.maximum(np.asarray(x, dtype=np.float64), 0),
+        cases=[case(np.array([-2.0, 1.0])), case(np.array([-np.inf, 1.0, np.inf]))],
+        rtol=0.0,
+        **kwargs,
+    )
+
+
+def test_float32_inputs_are_shown_as_float32():
+    q = FunctionQuestion(
+        "qf",
+        "identity",
+        func_name="ident",
+        arg_names=("x",),
+        reference=lambda x: x,
+        expected=lambda x: np.asarray(x, dtype=np.float64),
+        cases=[case(np.array([0.1, 0.3], dtype=np.float32))],
+    )
+    result = assert_incorrect(q, lambda x: x * np.float32(2), "at x[0] = 0.1:")
+    assert "0.10000000149" not in result.message
+
+
+def test_mistakes_are_consulted_when_the_function_warns():
+    specific = "x * (x > 0) computes -inf * 0 = NaN at -inf: select, do not multiply."
+    q = _relu_question(mistakes=[(lambda x: x * (x > 0), specific)])
+    result = assert_incorrect(q, lambda x: x * (x > 0), "RuntimeWarning", "x[0] = -inf", specific)
+    assert result.message.index("RuntimeWarning") < result.message.index(specific)
+    # a warning with no matching mistake gets the generic message only
+    noisy = assert_incorrect(q, lambda x: np.maximum(x, 0) * np.exp(x) / np.exp(x), "Warning")
+    assert specific not in noisy.message
+    assert strict_check(q, lambda x: np.maximum(x, 0))
+
+
+def test_a_mistake_that_equals_the_right_output_is_not_blamed_for_a_warning():
+    def warns_but_right(x):
+        with np.errstate(over="warn"):
+            np.exp(np.float64(1000.0))  # an overflow on the way; the result is right
+        return np.maximum(x, 0)
+
+    q = _relu_question(mistakes=[(lambda x: np.abs(x) * (x > 0), "ABS MISTAKE")])
+    result = assert_incorrect(q, warns_but_right, "overflow")
+    assert "ABS MISTAKE" not in result.message
+
+
+def test_advice_is_appended_to_warning_and_exception_verdicts_only():
+    q = _relu_question(advice="ADVICE: use np.maximum.")
+
+    def raises(x):
+        raise ValueError("boom")
+
+    assert assert_incorrect(q, raises, "ValueError: boom").message.endswith(
+        "ADVICE: use np.maximum."
+    )
+    warned = assert_incorrect(q, lambda x: x * (x > 0), "RuntimeWarning")
+    assert warned.message.endswith("\nADVICE: use np.maximum.")
+    wrong = assert_incorrect(q, lambda x: np.abs(x), "is wrong")
+    assert "ADVICE" not in wrong.message
+    assert "ADVICE" not in strict_check(q, lambda x: np.maximum(x, 0)).message
+    assert "ADVICE" not in _relu_question().check(raises).message
+
+
+def _batch_sum_question() -> FunctionQuestion:
+    return FunctionQuestion(
+        "qs",
+        "sum over the batch",
+        func_name="batch_sum",
+        arg_names=("x",),
+        reference=lambda x: x.sum(axis=0),
+        expected=lambda x: np.asarray(x, dtype=np.float64).sum(axis=0),
+        cases=[case(np.arange(6.0).reshape(2, 3))],
+        output_shape=lambda x: np.shape(x)[1:],
+    )
+
+
+def test_output_shape_hook_for_reductions():
+    q = _batch_sum_question()
+    assert strict_check(q, lambda x: x.sum(axis=0))
+    assert_incorrect(
+        q, lambda x: x * 1.0, "returned shape (2, 3); the result should be shape (3,)."
+    )
+    assert_incorrect(q, lambda x: x.sum(), "returned shape (); the result should be shape (3,).")
+    result = assert_incorrect(q, lambda x: x.sum(axis=0) + np.array([0.0, 1.0, 0.0]))
+    assert "at result[1]: this is too large" in result.message
+    assert "input's shape" not in result.message
+    warned = assert_incorrect(q, lambda x: np.log(x).sum(axis=0), "divide by zero")
+    assert "triggered" not in warned.message  # no element-by-element rerun of a reduction
+
+
+def test_output_shape_hook_for_a_scalar_result():
+    q = FunctionQuestion(
+        "qm",
+        "mean",
+        func_name="mean",
+        arg_names=("x",),
+        reference=np.mean,
+        expected=lambda x: np.mean(np.asarray(x, dtype=np.float64)),
+        cases=[case(np.array([1.0, 2.0, 4.0]))],
+        output_shape=lambda x: (),
+    )
+    assert strict_check(q, np.mean)  # an np.float64, not an ndarray: right for a scalar result
+    assert_incorrect(
+        q, lambda x: x / 3, "returned shape (3,); the result should be a single number."
+    )
+    result = assert_incorrect(q, np.sum, "mean is wrong: this is too large, by a factor of about 3")
+    assert " at " not in result.message

@@ -167,7 +167,7 @@ def test_static_explorer_structure_and_values(key):
     assert "http" not in html and "<script src" not in html and "require" not in html
     assert len(html) < 60_000
     d = data_of(html)
-    values = sorted({*np.linspace(p.low, p.high, 21).round(10).tolist(), float(p.default)})
+    values = explore.default_values(p)
     assert len(d["f"]) == len(d["df"]) == len(d["labels"]) == len(values)
     slider = re.search(
         r'<input type="range" id="[^"]+-s" min="0" max="(\d+)" step="1" '
@@ -196,6 +196,74 @@ def test_static_explorer_structure_and_values(key):
     points = re.search(r'class="actx-f" points="([^"]+)"', html).group(1)
     assert [float(pt.split(",")[1]) for pt in points.split()] == d["f"][start]
     assert '<div class="actx-controls" hidden' in html
+
+
+@pytest.mark.parametrize(
+    ("key", "name"), [(k, p.name) for k in WITH_NUMERIC for p in registry.get(k).params if p.step]
+)
+def test_default_values_are_round_multiples_of_the_step(key, name):
+    p = next(q for q in registry.get(key).params if q.name == name)
+    values = explore.default_values(p)
+    assert values == sorted(set(values)) and len(values) <= 25
+    assert {p.low, p.high, p.default} <= set(values)
+    diffs, counts = np.unique(np.round(np.diff(values), 9), return_counts=True)
+    spacing = float(diffs[np.argmax(counts)])  # the grid's step
+    assert np.isclose(spacing / p.step, round(spacing / p.step))  # a multiple of the slider's
+    assert round(spacing / 10 ** np.floor(np.log10(spacing)), 9) in (1, 2, 2.5, 5)  # and nice
+    multiples = np.arange(np.ceil(p.low / spacing), np.floor(p.high / spacing) + 1) * spacing
+    grid = [v for v in values if np.isclose(v / spacing, round(v / spacing))]
+    np.testing.assert_allclose(grid, multiples, atol=1e-12)  # every multiple in the range
+    assert set(values) - set(grid) <= {p.low, p.high, p.default}
+    assert all(v == round(v, 10) and not (v == 0 and np.signbit(v)) for v in values)  # no -0
+
+
+def test_default_values_of_elu_include_alpha_2():
+    alpha = registry.get("elu").params[0]
+    assert explore.default_values(alpha) == [k / 5 for k in range(16)]  # 0, 0.2, ..., 3
+    labels = data_of(explore.static_explorer("elu").data)["labels"]
+    assert "α = 2" in labels and "α = 0" in labels and "α = -0" not in labels
+    odd = registry.Param("a", 0.7, 0.1, 3.0, 0.3)  # no nice multiple of 0.3: use a multiple
+    assert explore.default_values(odd) == [0.1, 0.3, 0.6, 0.7, 0.9, 1.2, 1.5, 1.8, 2.1, 2.4,
+                                           2.7, 3.0]  # fmt: skip
+    with pytest.raises(ValueError, match="not a numeric parameter"):
+        explore.default_values(registry.get("gelu").params[0])
+
+
+def ticks_of(html: str) -> list[str]:
+    return re.findall(r'text-anchor="(?:end|middle)">([^<]*)</text>', html)
+
+
+@pytest.mark.parametrize("key", ELEMENTWISE)
+def test_static_axes_are_labelled_without_minus_zero(key):
+    for html in (
+        explore.static_neuron(key).data,
+        explore.static_neuron(key, derivative=True).data,
+        explore.static_explorer(key).data,
+    ):
+        assert "−0" not in ticks_of(html) and "0" in ticks_of(html)
+        ylabel = re.search(r'transform="rotate\(-90 [^"]+\)">([^<]+)</text>', html).group(1)
+        assert ylabel in {"y", "y, dy/dx", "f(x)", "f(x), f′(x)"}
+    assert re.search(
+        r'rotate\(-90 [^"]+\)">y, dy/dx<', explore.static_neuron(key, None, None, True).data
+    )
+
+
+def test_static_neuron_y_range_follows_the_default_curve():
+    html = explore.static_neuron("mish").data
+    d = data_of(html)
+    x = np.asarray(d["xv"])
+    y = registry.get("mish")(x)
+    lo, hi = y.min(), y.max()
+    pad = 0.1 * (hi - lo)
+    assert d["ymin"] == pytest.approx(lo - pad)
+    assert d["k"] == pytest.approx((d["bottom"] - d["top"] - 8) / (hi - lo + 2 * pad))
+    dip = (0 - lo) * d["k"]  # depth of Mish's dip below 0, in SVG pixels
+    assert dip > 10
+    # other (w, b) leave the range: clipped to the plot (JS and SVG clip-path)
+    assert 'clip-path="url(#' in html
+    sig = data_of(explore.static_neuron("sigmoid", derivative=True).data)
+    assert sig["ymin"] == pytest.approx(-0.1, abs=1e-3)
+    assert sig["k"] == pytest.approx(230 / 1.2, rel=1e-3)  # sigmoid and its slope: [0, 1]
 
 
 @pytest.mark.parametrize("key", WITHOUT_NUMERIC)

@@ -157,10 +157,25 @@ def _type_name(obj: object) -> str:
     return type(obj).__name__
 
 
+# type names whose first sound is not what their first letter suggests ("an ndarray", "a uint8")
+_SOUNDS_VOWEL = ("nd",)
+_SOUNDS_CONSONANT = ("uint", "ufunc")
+
+
+def _article(word: str) -> str:
+    """'a' or 'an', by how ``word`` is spoken."""
+    w = word.lower()
+    if w.startswith(_SOUNDS_VOWEL):
+        return "an"
+    if w.startswith(_SOUNDS_CONSONANT):
+        return "a"
+    return "an" if w[:1] in tuple("aeiou") else "a"
+
+
 def _a(obj: object) -> str:
-    """'a str', 'an int': the type of obj with its article."""
+    """'a str', 'an int', 'an ndarray': the type of obj with its article."""
     name = _type_name(obj)
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+    return f"{_article(name)} {name}"
 
 
 def _fmt_input(value: object) -> str:
@@ -202,19 +217,24 @@ def _diagnose(got: float, expected: float) -> str:
         if abs(ratio + 1) < 1e-6:
             return "this is off by a sign: you have the negative of the right value"
         return "this has the wrong sign"
-    direction = "too large" if ratio > 1 else "too small"
     if np.isinf(ratio):
         return "this is far too large in magnitude"
     if got == 0:
         return "this is exactly 0, but the result here is not zero"
+    # got and expected have the same sign: compare sizes, and for negative values say that the
+    # size is meant (-0.6 against -0.5 is too large in magnitude, i.e. too negative)
+    direction = "too large" if ratio > 1 else "too small"
     if ratio >= 2:
-        return f"this is {direction}, by a factor of about {_round_sig(ratio)}"
-    if ratio <= 0.5:
-        return f"this is {direction}, by a factor of about {_round_sig(1 / ratio)}"
-    rel = abs(ratio - 1)
-    if rel >= 0.01:
-        return f"this is {direction} (relative error about {_round_sig(100 * rel)}%)"
-    return f"this is slightly {direction} (relative error about {rel:.0e})"
+        text = f"this is {direction}, by a factor of about {_round_sig(ratio)}"
+    elif ratio <= 0.5:
+        text = f"this is {direction}, by a factor of about {_round_sig(1 / ratio)}"
+    elif abs(ratio - 1) >= 0.01:
+        text = f"this is {direction} (relative error about {_round_sig(100 * abs(ratio - 1))}%)"
+    else:
+        text = f"this is slightly {direction} (relative error about {abs(ratio - 1):.0e})"
+    if expected < 0:
+        text += " in magnitude, i.e. " + ("too negative" if ratio > 1 else "too close to 0")
+    return text
 
 
 def _close(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> np.ndarray:
@@ -501,7 +521,13 @@ class FunctionQuestion(Question):
 
     ``expected`` computes the true outputs (independently of ``reference``, the worked
     solution whose source ``solution()`` shows). ``mistakes`` pairs a function computing a
-    typical wrong answer with the message to give when the learner's output matches it.
+    typical wrong answer with the message to give when the learner's output matches it
+    (also when the learner's function emitted a RuntimeWarning on the way).
+
+    ``output_shape`` maps a case's arguments to the shape of the right output, for functions
+    that are not elementwise (reductions such as a loss or a sum over a batch); by default
+    the output has the input's shape. ``advice`` is extra text appended to the verdict when
+    the learner's function emits a RuntimeWarning or raises an exception.
     """
 
     def __init__(
@@ -521,6 +547,8 @@ class FunctionQuestion(Question):
         mistakes: Sequence[tuple[Callable[..., Any], str]] = (),
         template: str = "",
         success_note: str = "",
+        output_shape: Callable[..., tuple[int, ...]] | None = None,
+        advice: str | None = None,
     ) -> None:
         super().__init__(name, prompt, hints, solution_text)
         self.func_name = func_name
@@ -534,6 +562,9 @@ class FunctionQuestion(Question):
         self.mistakes = tuple(mistakes)
         self.template = template
         self.success_note = success_note
+        self.output_shape = output_shape
+        # not ``self.advice``: subclasses in chapter modules use that name for their own data
+        self.extra_advice = advice or ""
 
     def solution(self) -> Note:
         """The explanation and the source code of the reference solution."""
@@ -551,7 +582,9 @@ class FunctionQuestion(Question):
         )
 
     def _where(self, c: Case, index: tuple[int, ...]) -> str:
-        """The inputs at one element, e.g. 'x[0] = -1000.0'."""
+        """The inputs at one element, e.g. 'x[0] = -1000.0' (or 'result[0]' for a reduction)."""
+        if self.output_shape is not None:
+            return f"result[{', '.join(map(str, index))}]"
         parts = []
         for n, a in zip(self.arg_names, c.args, strict=True):
             if isinstance(a, np.ndarray) and a.ndim > 0:
@@ -565,9 +598,15 @@ class FunctionQuestion(Question):
             return np.asarray(self.expected(*copy.deepcopy(c.args)), dtype=np.float64)
 
     def _first_warning_element(self, func: Callable[..., Any], c: Case) -> str:
-        """Re-run element by element to find the first input that triggers a warning."""
+        """Re-run element by element to find the first input that triggers a warning (not for
+        a reduction, whose result on one element alone means something else)."""
         arrays = [a for a in c.args if isinstance(a, np.ndarray) and a.ndim > 0]
-        if not arrays or arrays[0].size > 64 or any(a.shape != arrays[0].shape for a in arrays):
+        if (
+            self.output_shape is not None
+            or not arrays
+            or arrays[0].size > 64
+            or any(a.shape != arrays[0].shape for a in arrays)
+        ):
             return ""
         for index in np.ndindex(arrays[0].shape):
             args = tuple(
@@ -612,7 +651,7 @@ class FunctionQuestion(Question):
         if call.error is not None:
             text = _safe_str(call.error)
             advice = next((a for key, a in _EXCEPTION_ADVICE if key in text.lower()), "")
-            return INCORRECT, (
+            return INCORRECT, self._advised(
                 f"for {inputs}, {fn} raised {_type_name(call.error)}: {text}"
                 + (f"\n{advice}" if advice else "")
             )
@@ -625,12 +664,14 @@ class FunctionQuestion(Question):
             return INCORRECT, f"for {inputs}, {fn} returned None (is a return statement missing?)."
         if call.runtime_warnings:
             w = call.runtime_warnings[0]
-            return INCORRECT, (
+            message = (
                 f"for {inputs}, {fn} emitted {w.category.__name__}: {_safe_str(w.message)}"
                 f"{self._first_warning_element(func, c)}. A numerically stable implementation "
                 "never overflows, divides by zero or makes invalid values along the way, even "
                 f"when the final value looks right. Stuck? Try {self.name}.hint()."
             )
+            mistake = self._warned_mistake(c, call.out)
+            return INCORRECT, self._advised(f"{message}\n{mistake}" if mistake else message)
         for n, original, passed in zip(self.arg_names, c.args, call.args, strict=True):
             if not _unchanged(original, passed):
                 return INCORRECT, (
@@ -642,10 +683,48 @@ class FunctionQuestion(Question):
         problem = self._check_output(c, call.out)
         return None if problem is None else (INCORRECT, f"for {inputs}, {fn} {problem}")
 
+    def _advised(self, message: str) -> str:
+        return f"{message}\n{self.extra_advice}" if self.extra_advice else message
+
+    def _warned_mistake(self, c: Case, out: Any) -> str:
+        """The message of the typical mistake whose outputs the learner's equal on case ``c``
+        (both computed with warnings suppressed), or ''. A mistake counts only where it
+        differs from the right output: equal outputs would not tell it apart."""
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")  # e.g. ComplexWarning: it must not leak
+                values = np.asarray(out, dtype=np.float64)
+        except Exception:
+            return ""
+        rtol, atol = _tolerances(_expected_dtype(c), self.rtol, self.atol)
+        truth = self._truth(c)
+        if values.shape == truth.shape and _close(values, truth, rtol, atol).all():
+            return ""
+        return self._match_mistake(c, values, rtol, atol)
+
+    def _shape_problem(self, out: Any, got: np.ndarray, want: tuple[int, ...]) -> str:
+        """The message for an output of the wrong shape."""
+        if self.output_shape is not None:
+            shape = "a single number" if want == () else f"shape {want}"
+            return f"returned shape {got.shape}; the result should be {shape}."
+        if want and got.ndim == 0:
+            what = (
+                "a Python float" if type(out) is float else f"a single number ({_type_name(out)})"
+            )
+            return (
+                f"returned {what} for an array input of shape {want}. Return one value "
+                "per element, with the input's shape (math.* functions, float(...) or "
+                "reductions such as np.mean and np.sum collapse the array)."
+            )
+        if not want:
+            return f"returned an array of shape {got.shape} for a scalar input; return a number."
+        return f"returned shape {got.shape}; the output must have the input's shape {want}."
+
     def _check_output(self, c: Case, out: Any) -> str | None:
         """What is wrong with ``out`` for case ``c`` (as '... returned ...'), or None."""
         truth = self._truth(c)
-        array_input = truth.ndim > 0
+        want_shape = truth.shape if self.output_shape is None else tuple(self.output_shape(*c.args))
+        array_input = len(want_shape) > 0
         if isinstance(out, (str, bytes)):
             return f"returned a string ({_safe_str(out, 40)!r}); it should return numbers."
         if isinstance(out, (list, tuple)):
@@ -666,25 +745,8 @@ class FunctionQuestion(Question):
             return "returned booleans (True/False); it should return numbers."
         if got.dtype.kind not in "fiu":
             return f"returned {_a(out)} that does not hold numbers (dtype {got.dtype})."
-        if got.shape != truth.shape:
-            if array_input and got.ndim == 0:
-                what = (
-                    "a Python float"
-                    if type(out) is float
-                    else f"a single number ({_type_name(out)})"
-                )
-                return (
-                    f"returned {what} for an array input of shape {truth.shape}. Return one value "
-                    "per element, with the input's shape (math.* functions, float(...) or "
-                    "reductions such as np.mean and np.sum collapse the array)."
-                )
-            if not array_input:
-                return (
-                    f"returned an array of shape {got.shape} for a scalar input; return a number."
-                )
-            return (
-                f"returned shape {got.shape}; the output must have the input's shape {truth.shape}."
-            )
+        if got.shape != want_shape:
+            return self._shape_problem(out, got, want_shape)
         if array_input and not isinstance(out, np.ndarray):
             return f"returned {_a(out)}; for an array input, return a NumPy array."
         want = _expected_dtype(c)
