@@ -7,6 +7,7 @@
 from actlib.exercises.checker import (
     Case,
     ChoiceQuestion,
+    CodeQuestion,
     FunctionQuestion,
     Note,
     NumericQuestion,
@@ -18,6 +19,7 @@ from actlib.exercises.checker import (
 __all__ = [
     "Case",
     "ChoiceQuestion",
+    "CodeQuestion",
     "FunctionQuestion",
     "Note",
     "NumericQuestion",

@@ -516,7 +516,69 @@ def _unchanged(original: Any, passed: Any) -> bool:
         return False
 
 
-class FunctionQuestion(Question):
+class CodeQuestion(Question):
+    """The answer is a function, run on the question's ``cases``; how is up to the subclass.
+
+    Shared by every question that asks for code: the placeholder and not-a-function verdicts,
+    the loop over the cases (a subclass implements ``_check_case``), and a solution that shows
+    the source of ``reference``, the worked solution. ``template`` is the starting code given
+    to the learner (its function body is ``...``).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        prompt: str,
+        *,
+        func_name: str,
+        reference: Callable[..., Any],
+        cases: Sequence[Any],
+        hints: Sequence[str] = (),
+        solution_text: str = "",
+        template: str = "",
+        success_note: str = "",
+    ) -> None:
+        super().__init__(name, prompt, hints, solution_text)
+        self.func_name = func_name
+        self.reference = reference
+        self.cases = tuple(cases)
+        self.template = template
+        self.success_note = success_note
+
+    def solution(self) -> Note:
+        """The explanation and the source code of the reference solution."""
+        try:
+            code = textwrap.dedent(inspect.getsource(self.reference)).strip()
+        except (OSError, TypeError):
+            code = f"# source of {self.func_name} unavailable"
+        return Note("solution", f"Solution ({self.name})", self.solution_text, code)
+
+    def _check(self, answer: Any) -> tuple[Status, str]:
+        use = f"{self.name}.check({self.func_name})"
+        if _is_placeholder(answer):
+            return NOT_ATTEMPTED, (
+                f"write your function {self.func_name}, then check it with {use} "
+                "(pass the function itself, without parentheses)."
+            )
+        if not callable(answer):
+            return INCORRECT, (
+                f"this question wants a function, but you passed {_a(answer)}. "
+                f"Pass the function itself, without calling it: {use}."
+            )
+        for i, c in enumerate(self.cases):
+            verdict = self._check_case(answer, c, first=i == 0)
+            if verdict is not None:
+                return verdict
+        return CORRECT, self.success_note or f"{self.func_name} passed all {len(self.cases)} tests."
+
+    def _check_case(
+        self, func: Callable[..., Any], c: Any, first: bool
+    ) -> tuple[Status, str] | None:
+        """The verdict on case ``c`` (``first``: the first case), or None if it passes."""
+        raise NotImplementedError
+
+
+class FunctionQuestion(CodeQuestion):
     """The answer is a function, run on the question's test cases and compared tolerantly.
 
     ``expected`` computes the true outputs (independently of ``reference``, the worked
@@ -550,29 +612,26 @@ class FunctionQuestion(Question):
         output_shape: Callable[..., tuple[int, ...]] | None = None,
         advice: str | None = None,
     ) -> None:
-        super().__init__(name, prompt, hints, solution_text)
-        self.func_name = func_name
+        super().__init__(
+            name,
+            prompt,
+            func_name=func_name,
+            reference=reference,
+            cases=cases,
+            hints=hints,
+            solution_text=solution_text,
+            template=template,
+            success_note=success_note,
+        )
         self.arg_names = tuple(arg_names)
-        self.reference = reference
         self.expected = expected
-        self.cases = tuple(cases)
         if any(len(c.args) != len(self.arg_names) for c in self.cases):
             raise ValueError(f"{name}: every case needs {len(self.arg_names)} argument(s)")
         self.rtol, self.atol = rtol, atol
         self.mistakes = tuple(mistakes)
-        self.template = template
-        self.success_note = success_note
         self.output_shape = output_shape
         # not ``self.advice``: subclasses in chapter modules use that name for their own data
         self.extra_advice = advice or ""
-
-    def solution(self) -> Note:
-        """The explanation and the source code of the reference solution."""
-        try:
-            code = textwrap.dedent(inspect.getsource(self.reference)).strip()
-        except (OSError, TypeError):
-            code = f"# source of {self.func_name} unavailable"
-        return Note("solution", f"Solution ({self.name})", self.solution_text, code)
 
     # -- helpers
 
@@ -618,24 +677,6 @@ class FunctionQuestion(Question):
         return ""
 
     # -- checking
-
-    def _check(self, answer: Any) -> tuple[Status, str]:
-        use = f"{self.name}.check({self.func_name})"
-        if _is_placeholder(answer):
-            return NOT_ATTEMPTED, (
-                f"write your function {self.func_name}, then check it with {use} "
-                "(pass the function itself, without parentheses)."
-            )
-        if not callable(answer):
-            return INCORRECT, (
-                f"this question wants a function, but you passed {_a(answer)}. "
-                f"Pass the function itself, without calling it: {use}."
-            )
-        for i, c in enumerate(self.cases):
-            verdict = self._check_case(answer, c, first=i == 0)
-            if verdict is not None:
-                return verdict
-        return CORRECT, self.success_note or f"{self.func_name} passed all {len(self.cases)} tests."
 
     def _check_case(
         self, func: Callable[..., Any], c: Case, first: bool

@@ -10,25 +10,20 @@ Usage in a notebook::
 
 from __future__ import annotations
 
-import inspect
-import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from actlib.exercises.checker import (
-    CORRECT,
     INCORRECT,
     NOT_ATTEMPTED,
     ChoiceQuestion,
-    Note,
+    CodeQuestion,
     NumericQuestion,
-    Question,
     Status,
     _a,
     _Call,
-    _is_placeholder,
     _safe_str,
     _type_name,
 )
@@ -159,6 +154,11 @@ q2 = NumericQuestion(
 # ----------------------------------------------------------------------------- q3
 
 _CASES = ((512, 256, 3), (100, 2000, 4), (2000, 100, 5))  # (fan_in, fan_out, seed)
+_TEMPLATE = (
+    "def he_normal(fan_in, fan_out, rng):\n"
+    '    """He normal initialisation: a (fan_in, fan_out) matrix of N(0, 2 / fan_in)."""\n'
+    "    ...  # your code here\n"
+)
 _STD_RTOL = 0.03  # sample std of >= 131072 draws: relative standard error below 0.2%
 
 
@@ -203,7 +203,7 @@ def _draw(func: Callable[..., Any], fan_in: int, fan_out: int, seed: int) -> _Ca
     return _Call(func, (fan_in, fan_out, np.random.default_rng(seed)))
 
 
-class _InitQuestion(Question):
+class _InitQuestion(CodeQuestion):
     """The answer is a function (fan_in, fan_out, rng) -> W, checked by its samples' statistics.
 
     For each case the checker passes a fresh seeded generator and checks the shape and dtype,
@@ -212,54 +212,24 @@ class _InitQuestion(Question):
     weights, naming typical mistakes (fan-out, Xavier, LeCun, variance for std).
     """
 
-    func_name = "he_normal"
-    template = (
-        "def he_normal(fan_in, fan_out, rng):\n"
-        '    """He normal initialisation: a (fan_in, fan_out) matrix of N(0, 2 / fan_in)."""\n'
-        "    ...  # your code here\n"
-    )
-
-    def __init__(
-        self,
-        name: str,
-        prompt: str,
-        reference: Callable[..., Any],
-        hints: Sequence[str],
-        solution_text: str,
-    ) -> None:
-        super().__init__(name, prompt, hints, solution_text)
-        self.reference = reference
-        self.cases = _CASES
-
-    def solution(self) -> Note:
-        """The explanation and the source code of the reference solution."""
-        code = textwrap.dedent(inspect.getsource(self.reference)).strip()
-        return Note("solution", f"Solution ({self.name})", self.solution_text, code)
-
-    def _check(self, answer: Any) -> tuple[Status, str]:
-        use = f"{self.name}.check({self.func_name})"
-        if _is_placeholder(answer):
-            return NOT_ATTEMPTED, (
-                f"write your function {self.func_name}, then check it with {use} "
-                "(pass the function itself, without parentheses)."
-            )
-        if not callable(answer):
-            return INCORRECT, (
-                f"this question wants a function, but you passed {_a(answer)}. "
-                f"Pass the function itself, without calling it: {use}."
-            )
-        for i, (fan_in, fan_out, seed) in enumerate(self.cases):
-            verdict = self._check_case(answer, fan_in, fan_out, seed, first=i == 0)
-            if verdict is not None:
-                return verdict
-        return CORRECT, (
-            f"{self.func_name} passed all {len(self.cases)} tests: right shape, zero mean, "
-            "normal, with variance 2/fan_in."
+    def __init__(self, name: str, prompt: str, **kwargs: Any) -> None:
+        super().__init__(
+            name,
+            prompt,
+            func_name="he_normal",
+            cases=_CASES,
+            template=_TEMPLATE,
+            success_note=(
+                f"he_normal passed all {len(_CASES)} tests: right shape, zero mean, "
+                "normal, with variance 2/fan_in."
+            ),
+            **kwargs,
         )
 
     def _check_case(
-        self, func: Callable[..., Any], fan_in: int, fan_out: int, seed: int, first: bool
+        self, func: Callable[..., Any], c: tuple[int, int, int], first: bool
     ) -> tuple[Status, str] | None:
+        fan_in, fan_out, seed = c
         inputs = f"fan_in = {fan_in}, fan_out = {fan_out}"
         fn = self.func_name
         call = _draw(func, fan_in, fan_out, seed)

@@ -10,8 +10,6 @@ Usage in a notebook::
 
 from __future__ import annotations
 
-import inspect
-import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,7 +20,7 @@ from actlib.exercises.checker import (
     INCORRECT,
     NOT_ATTEMPTED,
     ChoiceQuestion,
-    Note,
+    CodeQuestion,
     NumericQuestion,
     Question,
     Status,
@@ -130,53 +128,25 @@ _ORDER_ADVICE = (
 )
 
 
-class _CollapseQuestion(Question):
+class _CollapseQuestion(CodeQuestion):
     """The answer is a function (W1, b1, W2, b2) -> (W, b), run on a few seeded layer pairs."""
 
-    func_name = "collapse"
-    template = (
-        "def collapse(W1, b1, W2, b2):\n"
-        '    """The single layer (W, b) equivalent to x -> (x @ W1 + b1) @ W2 + b2."""\n'
-        "    ...  # your code here\n"
-    )
-
-    def __init__(
-        self,
-        name: str,
-        prompt: str,
-        reference: Callable[..., Any],
-        hints: Sequence[str],
-        solution_text: str,
-    ) -> None:
-        super().__init__(name, prompt, hints, solution_text)
-        self.reference = reference
-        self.cases = _collapse_cases()
-        self.rtol, self.atol = 1e-9, 1e-12
-
-    def solution(self) -> Note:
-        """The explanation and the source code of the reference solution."""
-        code = textwrap.dedent(inspect.getsource(self.reference)).strip()
-        return Note("solution", f"Solution ({self.name})", self.solution_text, code)
-
-    def _check(self, answer: Any) -> tuple[Status, str]:
-        use = f"{self.name}.check({self.func_name})"
-        if _is_placeholder(answer):
-            return NOT_ATTEMPTED, (
-                f"write your function {self.func_name}, then check it with {use} "
-                "(pass the function itself, without parentheses)."
-            )
-        if not callable(answer):
-            return INCORRECT, (
-                f"this question wants a function, but you passed {_a(answer)}. "
-                f"Pass the function itself, without calling it: {use}."
-            )
-        for i, args in enumerate(self.cases):
-            verdict = self._check_case(answer, args, first=i == 0)
-            if verdict is not None:
-                return verdict
-        return CORRECT, (
-            f"{self.func_name} passed all {len(self.cases)} tests: two linear layers are one."
+    def __init__(self, name: str, prompt: str, **kwargs: Any) -> None:
+        cases = _collapse_cases()
+        super().__init__(
+            name,
+            prompt,
+            func_name="collapse",
+            cases=cases,
+            template=(
+                "def collapse(W1, b1, W2, b2):\n"
+                '    """The single layer (W, b) equivalent to x -> (x @ W1 + b1) @ W2 + b2."""\n'
+                "    ...  # your code here\n"
+            ),
+            success_note=f"collapse passed all {len(cases)} tests: two linear layers are one.",
+            **kwargs,
         )
+        self.rtol, self.atol = 1e-9, 1e-12
 
     def _check_case(
         self, func: Callable[..., Any], args: tuple[np.ndarray, ...], first: bool
@@ -323,8 +293,11 @@ class _XorQuestion(Question):
     labels = ("W1", "b1", "w2", "b2")
     shapes = ((2, 2), (2,), (2,), ())
 
-    def __init__(self, name: str, prompt: str, hints: Sequence[str], solution_text: str) -> None:
+    def __init__(
+        self, name: str, prompt: str, answer: Any, hints: Sequence[str], solution_text: str
+    ) -> None:
         super().__init__(name, prompt, hints, solution_text)
+        self.answer = answer  # a right answer (the tests check that it passes)
         self.atol = 1e-6
 
     def _parse(self, answer: Any) -> tuple[list[np.ndarray] | None, str]:
@@ -403,6 +376,7 @@ q2 = _XorQuestion(
     "of unit j; b1 and w2 of shape (2,); b2 a number), so that it computes XOR exactly: "
     "y = 0 for (0, 0) and (1, 1), y = 1 for (0, 1) and (1, 0). "
     "Check with q2.check((W1, b1, w2, b2)).",
+    answer=XOR_WEIGHTS,
     hints=[
         "XOR depends only on s = x1 + x2: s = 0 gives 0, s = 1 gives 1, s = 2 gives 0. So both "
         "units can use the input weights (1, 1): W1 = [[1, 1], [1, 1]].",
